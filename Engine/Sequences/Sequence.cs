@@ -236,6 +236,11 @@ public static partial class Sequence
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int CountDigits(ulong value)
     {
+        if (value < 10)
+        {
+            return 1; // also covers 0, whose log2 the estimate below cannot use
+        }
+
         // log10 estimated from log2 (1233/4096 ~ log10(2)), then corrected by one comparison.
         int estimate = ((System.Numerics.BitOperations.Log2(value) + 1) * 1233) >> 12;
         return estimate + (value >= PowersOfTen[estimate] ? 1 : 0);
