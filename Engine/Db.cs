@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Quasar.Diagnostics;
+using Quasar.Storage;
+using Quasar.Storage.Files;
+
+namespace Quasar;
+
+/// <summary>
+/// A database: one directory, held exclusively, holding the files of its ledgers and tables.
+/// </summary>
+public sealed class Db : IDisposable
+{
+    private readonly DirectoryLock directoryLock;
+    private readonly Dictionary<string, IStore> stores = new(StringComparer.Ordinal);
+    private readonly object storesLock = new();
+    private bool disposed;
+
+    private Db(string directory, DbOptions options, DirectoryLock directoryLock)
+    {
+        Directory = directory;
+        Options = options;
+        this.directoryLock = directoryLock;
+        Logger = options.Logger ?? NullLogger.Instance;
+        FileSystem = options.FileSystem ?? PhysicalFileSystem.Instance;
+    }
+
+    /// <summary>The database directory (full path).</summary>
+    public string Directory { get; }
+
+    /// <summary>The options the database was opened with.</summary>
+    public DbOptions Options { get; }
+
+    internal ILogger Logger { get; }
+
+    internal IFileSystem FileSystem { get; }
+
+    /// <summary>
+    /// Opens or creates the database in <paramref name="directory"/>. Stores are recovered when
+    /// they are opened: torn tails from a crash are repaired, anything else that fails validation
+    /// raises <see cref="CorruptionException"/> naming the file and offset.
+    /// </summary>
+    /// <param name="directory">The directory; created if missing.</param>
+    /// <param name="options">Options; null for the defaults.</param>
+    /// <returns>The open database.</returns>
+    /// <exception cref="IOException">The directory is already open in this or another process.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1.</exception>
+    public static Db Open(string directory, DbOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        options ??= new DbOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
+        string fullPath = Path.GetFullPath(directory);
+        System.IO.Directory.CreateDirectory(fullPath);
+        var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));
+        Log.DbOpened(db.Logger, fullPath);
+        return db;
+    }
+
+    /// <summary>Makes everything written so far, in every open ledger and table, durable.</summary>
+    /// <exception cref="ObjectDisposedException">The database is disposed.</exception>
+    public void Sync()
+    {
+        foreach (IStore store in OpenStores())
+        {
+            try
+            {
+                store.Sync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // closed concurrently: its own dispose synced it
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stops the producers, consumers and cleaners still running on its stores, waits for calls in
+    /// flight, then flushes, syncs and closes every ledger and table and releases the directory.
+    /// Idempotent.
+    /// </summary>
+    public void Dispose()
+    {
+        IStore[] open;
+        lock (storesLock)
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            open = [.. stores.Values];
+        }
+
+        try
+        {
+            foreach (IStore store in open)
+            {
+                store.Dispose();
+            }
+        }
+        finally
+        {
+            directoryLock.Dispose();
+            Log.DbClosed(Logger, Directory);
+        }
+    }
+
+    /// <summary>Claims <paramref name="prefix"/> for a store being opened.</summary>
+    internal void Register(string prefix, IStore store)
+    {
+        lock (storesLock)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (!stores.TryAdd(prefix, store))
+            {
+                throw new InvalidOperationException($"A store with the prefix '{prefix}' is already open on this database.");
+            }
+        }
+    }
+
+    /// <summary>Releases <paramref name="prefix"/> when its store is disposed.</summary>
+    internal void Unregister(string prefix, IStore store)
+    {
+        lock (storesLock)
+        {
+            if (stores.TryGetValue(prefix, out IStore? current) && ReferenceEquals(current, store))
+            {
+                stores.Remove(prefix);
+            }
+        }
+    }
+
+    private IStore[] OpenStores()
+    {
+        lock (storesLock)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return [.. stores.Values];
+        }
+    }
+}

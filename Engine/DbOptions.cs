@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+using Quasar.Storage.Files;
+
+namespace Quasar;
+
+/// <summary>Options of a <see cref="Db"/>.</summary>
+public sealed record DbOptions
+{
+    /// <summary>
+    /// When true, <see cref="Ledger.Write"/>, <see cref="Ledger.Delete"/> and the table writes are
+    /// durable (fdatasync) when they return; a ledger write costs exactly one data sync. When false,
+    /// data reaches the operating system on every write and the disk on <see cref="Db.Sync"/> and
+    /// <see cref="Db.Dispose"/>.
+    /// </summary>
+    public bool SyncWrites { get; init; }
+
+    /// <summary>Receives open, recovery, segment roll and deletion messages; null for none.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>
+    /// The size at which a ledger starts a new segment file (default 64 MiB). Not a cap: a batch
+    /// larger than this gets a segment of its own. Must be at least 1.
+    /// </summary>
+    public long SegmentSize { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>The file system seam; tests substitute one that injects faults.</summary>
+    internal IFileSystem? FileSystem { get; init; }
+}

@@ -1,0 +1,414 @@
+using System.Threading.Channels;
+using Quasar.Diagnostics;
+using Quasar.Storage;
+using Quasar.Storage.Segments;
+
+namespace Quasar;
+
+/// <summary>
+/// A durable, ordered log of entries with strictly increasing sequences, stored in its own
+/// segment files. One writer at a time (writes and deletes are serialized); reads run concurrently
+/// with them and never see part of a batch.
+/// </summary>
+public sealed class Ledger : IDisposable, IStore
+{
+    private readonly Db db;
+    private readonly LedgerOptions options;
+    private readonly SegmentLog log;
+    private readonly CallGate gate;
+    private readonly object writeLock = new();
+    private readonly LedgerCache? cache;
+    private ChannelWriter<ulong>[] subscribers = [];
+
+    private Ledger(Db db, LedgerOptions options, SegmentLog log)
+    {
+        this.db = db;
+        this.options = options;
+        this.log = log;
+        gate = new CallGate($"Ledger '{options.Prefix}'");
+        cache = options.Cache > 0 ? new LedgerCache(options.Cache) : null;
+    }
+
+    /// <summary>The largest payload a ledger accepts: 16 MiB.</summary>
+    public const int MaxPayloadLength = SegmentFormat.MaxPayloadLength;
+
+    /// <summary>The options the ledger was opened with.</summary>
+    public LedgerOptions Options => options;
+
+    /// <summary>
+    /// Opens (creating if needed) the ledger named by <see cref="LedgerOptions.Prefix"/>,
+    /// recovering its files after a crash.
+    /// </summary>
+    /// <param name="db">The database that owns the ledger.</param>
+    /// <param name="options">The ledger's options.</param>
+    /// <returns>The open ledger.</returns>
+    /// <exception cref="ArgumentException">The prefix is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="LedgerOptions.Cache"/> or <see cref="LedgerOptions.Limit"/> is negative.</exception>
+    /// <exception cref="InvalidOperationException">A store with the same prefix is open on <paramref name="db"/>.</exception>
+    /// <exception cref="CorruptionException">A file fails validation in a way recovery cannot repair.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="db"/> is disposed.</exception>
+    public static Ledger Open(Db db, LedgerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        StoreNames.Validate(options.Prefix, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Cache, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Limit, nameof(options));
+
+        var placeholder = new PendingStore();
+        db.Register(options.Prefix, placeholder);
+        try
+        {
+            string directory = Path.Combine(db.Directory, StoreNames.Ledger(options.Prefix));
+            SegmentLog log = SegmentLog.Open(db.FileSystem, directory, options.Prefix, db.Options.SegmentSize, db.Options.SyncWrites, db.Logger);
+            var ledger = new Ledger(db, options, log);
+            db.Unregister(options.Prefix, placeholder);
+            db.Register(options.Prefix, ledger);
+            Log.LedgerOpened(db.Logger, options.Prefix, log.SegmentCount, log.Length, log.Head, log.Tail);
+            return ledger;
+        }
+        catch
+        {
+            db.Unregister(options.Prefix, placeholder);
+            throw;
+        }
+    }
+
+    /// <summary>The number of live entries.</summary>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public long Length
+    {
+        get
+        {
+            gate.Enter();
+            try
+            {
+                return log.Length;
+            }
+            finally
+            {
+                gate.Exit();
+            }
+        }
+    }
+
+    /// <summary>The last written sequence (0 if never written); survives reopen and full deletion.</summary>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public ulong Head
+    {
+        get
+        {
+            gate.Enter();
+            try
+            {
+                return log.Head;
+            }
+            finally
+            {
+                gate.Exit();
+            }
+        }
+    }
+
+    /// <summary>The last deleted sequence (0 if none); survives reopen.</summary>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public ulong Tail
+    {
+        get
+        {
+            gate.Enter();
+            try
+            {
+                return log.Tail;
+            }
+            finally
+            {
+                gate.Exit();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends the entries atomically: all of them or none, also across a crash. Checks run in
+    /// this order: payload size, <see cref="LedgerOptions.Limit"/>, monotonicity; nothing is
+    /// written when one fails. With <see cref="DbOptions.SyncWrites"/> the entries are durable on
+    /// return. The caller may reuse its payload buffers as soon as this returns. No entries: no-op.
+    /// </summary>
+    /// <param name="entries">Entries with strictly increasing sequences, the first above <see cref="Head"/>.</param>
+    /// <exception cref="ArgumentException">A payload is longer than <see cref="MaxPayloadLength"/>, or the batch encodes to 2 GiB or more.</exception>
+    /// <exception cref="LimitReachedException">Length plus the entry count would exceed the limit.</exception>
+    /// <exception cref="NotMonotonicException">The sequences are not strictly increasing, or the first is not above Head.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public void Write(params ReadOnlySpan<Entry> entries)
+    {
+        gate.Enter();
+        try
+        {
+            if (entries.IsEmpty)
+            {
+                return;
+            }
+
+            CheckPayloadSizes(entries);
+            lock (writeLock)
+            {
+                if (options.Limit > 0 && log.Length + entries.Length > options.Limit)
+                {
+                    throw new LimitReachedException($"Writing {entries.Length} entries would make ledger '{options.Prefix}' longer than its limit of {options.Limit} (length {log.Length}).");
+                }
+
+                CheckMonotonic(entries, log.Head);
+                log.Append(entries);
+                cache?.Add(entries);
+                Notify(entries[^1].Sequence);
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    private static void CheckPayloadSizes(ReadOnlySpan<Entry> entries)
+    {
+        long total = SegmentFormat.BatchHeaderSize;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            int length = entries[i].Payload.Length;
+            if (length > MaxPayloadLength)
+            {
+                throw new ArgumentException($"Entry {i} (sequence {entries[i].Sequence}) has a {length}-byte payload; the maximum is {MaxPayloadLength} bytes.", nameof(entries));
+            }
+
+            total += SegmentFormat.EntryHeaderSize + length;
+        }
+
+        if (total > SegmentFormat.MaxBatchLength)
+        {
+            throw new ArgumentException($"The batch encodes to {total} bytes; a batch must stay below {SegmentFormat.MaxBatchLength} bytes. Split it into several writes.", nameof(entries));
+        }
+    }
+
+    private void CheckMonotonic(ReadOnlySpan<Entry> entries, ulong head)
+    {
+        ulong previous = head;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Sequence <= previous)
+            {
+                throw new NotMonotonicException(i == 0
+                    ? $"Entry 0 has sequence {entries[i].Sequence}, which is not above the head {head} of ledger '{options.Prefix}'."
+                    : $"Entry {i} has sequence {entries[i].Sequence}, which is not above the previous entry's {previous}.");
+            }
+
+            previous = entries[i].Sequence;
+        }
+    }
+
+    private void Notify(ulong newHead)
+    {
+        foreach (ChannelWriter<ulong> subscriber in Volatile.Read(ref subscribers))
+        {
+            subscriber.TryWrite(newHead);
+        }
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="amount"/> entries from and including <paramref name="sequence"/>
+    /// (or from the first live entry after it). Served from the cache when it holds the start;
+    /// cached entries carry the <see cref="Entry.Object"/> they were written with.
+    /// </summary>
+    /// <param name="sequence">The first sequence wanted.</param>
+    /// <param name="amount">The most entries to return (at least 1).</param>
+    /// <returns>The entries in sequence order; empty when none lies at or after <paramref name="sequence"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="amount"/> is less than 1.</exception>
+    /// <exception cref="CorruptionException">An entry on disk fails its checksum; names file and offset.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public IReadOnlyList<Entry> Read(ulong sequence, int amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
+        gate.Enter();
+        try
+        {
+            ulong tail = log.Tail;
+            if (sequence <= tail)
+            {
+                if (tail == ulong.MaxValue)
+                {
+                    return [];
+                }
+
+                sequence = tail + 1;
+            }
+
+            if (cache is not null && cache.TryRead(sequence, amount, out List<Entry>? cached))
+            {
+                return cached;
+            }
+
+            var entries = new List<Entry>(Math.Min(amount, 1024));
+            log.Read(sequence, amount, entries);
+            return entries;
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// The sequence at a position among the live entries: 0 is the oldest, -1 the newest.
+    /// Out of range (or empty): <c>(Head, false)</c>.
+    /// </summary>
+    /// <param name="index">The position; negative counts back from the newest.</param>
+    /// <returns>The sequence and whether the position exists.</returns>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public (ulong Sequence, bool Found) Index(long index)
+    {
+        gate.Enter();
+        try
+        {
+            long position = index < 0 ? log.Length + index : index;
+            return log.TryGetSequenceAt(position, out ulong sequence) ? (sequence, true) : (log.Head, false);
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Removes every entry at or below <paramref name="sequence"/> (never beyond Head). When the
+    /// ledger is not empty and <c>min(sequence, Head) &gt; Tail</c>, Tail becomes that value even if
+    /// no entry lay in between; otherwise nothing changes. Durable on return with
+    /// <see cref="DbOptions.SyncWrites"/>.
+    /// </summary>
+    /// <param name="sequence">The last sequence to delete.</param>
+    /// <returns>How many entries were removed.</returns>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public long Delete(ulong sequence)
+    {
+        gate.Enter();
+        try
+        {
+            lock (writeLock)
+            {
+                ulong newTail = Math.Min(sequence, log.Head);
+                if (log.Length == 0 || newTail <= log.Tail)
+                {
+                    return 0;
+                }
+
+                long removed = log.Delete(newTail);
+                cache?.TrimThrough(newTail);
+                return removed;
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Sends the new Head to <paramref name="receiver"/> after every write with
+    /// <see cref="ChannelWriter{T}.TryWrite"/>: a full receiver misses the notification and never
+    /// blocks the writer. Subscribing the same receiver twice is the same as once.
+    /// </summary>
+    /// <param name="receiver">The channel to notify.</param>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public void Subscribe(ChannelWriter<ulong> receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        gate.Enter();
+        try
+        {
+            lock (gate)
+            {
+                if (Array.IndexOf(subscribers, receiver) < 0)
+                {
+                    Volatile.Write(ref subscribers, [.. subscribers, receiver]);
+                }
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>Stops notifying <paramref name="receiver"/>; unknown receivers are ignored.</summary>
+    /// <param name="receiver">The channel to stop notifying.</param>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    public void Unsubscribe(ChannelWriter<ulong> receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        gate.Enter();
+        try
+        {
+            lock (gate)
+            {
+                Volatile.Write(ref subscribers, Array.FindAll(subscribers, s => !ReferenceEquals(s, receiver)));
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>Makes everything written and deleted so far durable.</summary>
+    void IStore.Sync()
+    {
+        gate.Enter();
+        try
+        {
+            lock (writeLock)
+            {
+                log.Sync();
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Waits for calls in flight, then syncs and closes the ledger's files and releases its prefix
+    /// (it may be opened again on the same database). Idempotent; later calls throw
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!gate.Close())
+        {
+            return;
+        }
+
+        try
+        {
+            lock (writeLock)
+            {
+                log.Dispose();
+            }
+        }
+        finally
+        {
+            cache?.Clear();
+            db.Unregister(options.Prefix, this);
+        }
+    }
+
+    /// <summary>Holds a prefix while its store is being opened.</summary>
+    private sealed class PendingStore : IStore
+    {
+        public void Sync()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+}

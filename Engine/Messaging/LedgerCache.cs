@@ -1,0 +1,101 @@
+namespace Quasar;
+
+/// <summary>
+/// The newest entries of a ledger kept in memory: payloads copied (one array per batch, so a
+/// write allocates nothing per entry), <see cref="Entry.Object"/> kept. Thread-safe.
+/// </summary>
+internal sealed class LedgerCache(int capacity)
+{
+    private readonly EntryBuffer buffer = new(capacity);
+    private readonly object sync = new();
+
+    /// <summary>Adds a written batch (only its newest <c>capacity</c> entries can stay).</summary>
+    public void Add(ReadOnlySpan<Entry> entries)
+    {
+        if (entries.Length > capacity)
+        {
+            entries = entries[^capacity..];
+        }
+
+        int total = 0;
+        foreach (Entry entry in entries)
+        {
+            total += entry.Payload.Length;
+        }
+
+        byte[] copies = total == 0 ? [] : GC.AllocateUninitializedArray<byte>(total);
+        int offset = 0;
+        lock (sync)
+        {
+            foreach (Entry entry in entries)
+            {
+                entry.Payload.Span.CopyTo(copies.AsSpan(offset));
+                buffer.Push(entry with { Payload = copies.AsMemory(offset, entry.Payload.Length) });
+                offset += entry.Payload.Length;
+            }
+        }
+    }
+
+    /// <summary>Reads from the cache when it holds <paramref name="sequence"/>'s position (its oldest entry is at or before it).</summary>
+    public bool TryRead(ulong sequence, int amount, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<Entry>? entries)
+    {
+        entries = null;
+        lock (sync)
+        {
+            if (!buffer.TryGet(0, out Entry oldest) || oldest.Sequence > sequence)
+            {
+                return false;
+            }
+
+            int first = FirstAtOrAfter(sequence);
+            int count = Math.Min(amount, buffer.Count - first);
+            entries = new List<Entry>(Math.Max(count, 0));
+            for (int i = 0; i < count; i++)
+            {
+                buffer.TryGet(first + i, out Entry entry);
+                entries.Add(entry);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Drops the cached entries at or below <paramref name="tail"/>.</summary>
+    public void TrimThrough(ulong tail)
+    {
+        lock (sync)
+        {
+            buffer.Trim(entry => entry.Sequence <= tail);
+        }
+    }
+
+    /// <summary>Empties the cache.</summary>
+    public void Clear()
+    {
+        lock (sync)
+        {
+            buffer.Clear();
+        }
+    }
+
+    private int FirstAtOrAfter(ulong sequence)
+    {
+        int low = 0;
+        int high = buffer.Count;
+        while (low < high)
+        {
+            int mid = (low + high) >> 1;
+            buffer.TryGet(mid, out Entry entry);
+            if (entry.Sequence < sequence)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+}

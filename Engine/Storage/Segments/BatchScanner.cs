@@ -1,0 +1,124 @@
+using System.Buffers;
+
+namespace Quasar.Storage.Segments;
+
+/// <summary>
+/// Validates batch records in a segment's data file, front to back, and writes their index
+/// slots. Used by recovery (the tail a crash can have torn) and by index rebuilds.
+/// </summary>
+internal static class BatchScanner
+{
+    /// <summary>The outcome of a scan.</summary>
+    /// <param name="SlotCount">Slots in use after the scan.</param>
+    /// <param name="ValidEnd">The end offset of the last valid batch (or the start offset when none was valid).</param>
+    /// <param name="LastSequence">The last valid entry's sequence (or the previous one passed in).</param>
+    /// <param name="FailedAt">Where validation stopped before the end of the file, or -1 when it reached the end.</param>
+    /// <param name="Problem">Why validation stopped, when it did.</param>
+    public readonly record struct Result(long SlotCount, long ValidEnd, ulong LastSequence, long FailedAt, string? Problem);
+
+    /// <summary>
+    /// Scans batches from <paramref name="offset"/> (writing slots from <paramref name="slot"/>)
+    /// until the end of the file or the first batch that fails validation.
+    /// </summary>
+    public static Result Scan(Segment segment, long offset, long slot, ulong previousSequence)
+    {
+        long fileLength = segment.Data.Length;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (offset < fileLength)
+            {
+                string? problem = TryScanBatch(segment, offset, fileLength, slot, previousSequence, ref buffer, out SegmentFormat.BatchHeader header);
+                if (problem is not null)
+                {
+                    return new Result(slot, offset, previousSequence, offset, problem);
+                }
+
+                offset += header.Length;
+                slot += header.Count;
+                previousSequence = header.LastSequence;
+            }
+
+            return new Result(slot, offset, previousSequence, -1, null);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string? TryScanBatch(Segment segment, long offset, long fileLength, long slot, ulong previousSequence, ref byte[] buffer, out SegmentFormat.BatchHeader header)
+    {
+        header = default;
+        if (fileLength - offset < SegmentFormat.BatchHeaderSize)
+        {
+            return "incomplete batch header";
+        }
+
+        int read = segment.Data.Read(buffer.AsSpan(0, SegmentFormat.BatchHeaderSize), offset);
+        if (read < SegmentFormat.BatchHeaderSize || !SegmentFormat.TryReadBatchHeader(buffer, out header))
+        {
+            return "invalid batch header";
+        }
+
+        if (header.Length > fileLength - offset)
+        {
+            return "incomplete batch record";
+        }
+
+        if (header.FirstSequence <= previousSequence)
+        {
+            return "batch sequences do not follow the previous batch";
+        }
+
+        if (slot + header.Count > segment.SlotCapacity)
+        {
+            return "batch has more entries than the index can hold";
+        }
+
+        if (buffer.Length < header.Length)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = ArrayPool<byte>.Shared.Rent((int)header.Length);
+        }
+
+        Span<byte> record = buffer.AsSpan(0, (int)header.Length);
+        if (segment.Data.Read(record, offset) < record.Length)
+        {
+            return "incomplete batch record";
+        }
+
+        int position = SegmentFormat.BatchHeaderSize;
+        ulong previous = previousSequence;
+        for (uint i = 0; i < header.Count; i++)
+        {
+            if (record.Length - position < SegmentFormat.EntryHeaderSize)
+            {
+                return $"entry {i} of the batch is cut off";
+            }
+
+            SegmentFormat.EntryHeader entry = SegmentFormat.ReadEntryHeader(record[position..]);
+            int payloadStart = position + SegmentFormat.EntryHeaderSize;
+            if (entry.PayloadLength > record.Length - payloadStart)
+            {
+                return $"entry {i} of the batch is cut off";
+            }
+
+            if (entry.Sequence <= previous || SegmentFormat.EntryChecksum(entry.Sequence, record.Slice(payloadStart, entry.PayloadLength)) != entry.Checksum)
+            {
+                return $"entry {i} of the batch fails its checksum";
+            }
+
+            segment.SetSlot(slot + i, new IndexFormat.Slot(entry.Sequence, offset + position, i == 0));
+            previous = entry.Sequence;
+            position = payloadStart + entry.PayloadLength;
+        }
+
+        if (position != record.Length || previous != header.LastSequence)
+        {
+            return "batch entries do not match the batch header";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+
+namespace Quasar.Storage.Segments;
+
+/// <summary>
+/// Byte layout of segment index files (FORMAT.md, "Index file"): a 64-byte header, then one
+/// 16-byte slot per entry of the segment, in sequence order.
+/// </summary>
+internal static class IndexFormat
+{
+    /// <summary>The format version this build writes and the only one it reads.</summary>
+    public const uint Version = 1;
+
+    /// <summary>Size of the index header.</summary>
+    public const int HeaderSize = 64;
+
+    /// <summary>Size of one slot.</summary>
+    public const int SlotSize = 16;
+
+    /// <summary>"QUASARIX": the first eight bytes of every index file.</summary>
+    public const ulong HeaderMagic = 0x5849_5241_5341_5551; // bytes 'Q','U','A','S','A','R','I','X'
+
+    /// <summary>Header state of the index of the segment being appended to.</summary>
+    public const uint StateActive = 0;
+
+    /// <summary>Header state of a sealed segment's index: count and slot checksum are final.</summary>
+    public const uint StateSealed = 1;
+
+    private const int OffsetBits = 47;
+    private const ulong OffsetMask = (1UL << OffsetBits) - 1;
+    private const ulong BatchStartBit = 1UL << OffsetBits;
+
+    /// <summary>The decoded header of an index file.</summary>
+    public readonly record struct Header(uint State, ulong BaseSequence, long SlotCount, uint SlotsChecksum);
+
+    /// <summary>Encodes an index header.</summary>
+    public static void WriteHeader(Span<byte> destination, Header header)
+    {
+        destination = destination[..HeaderSize];
+        destination.Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, HeaderMagic);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], header.State);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], header.BaseSequence);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[24..], (ulong)header.SlotCount);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[32..], header.SlotsChecksum);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[60..], Crc32C.Compute(destination[..60]));
+    }
+
+    /// <summary>Decodes an index header; false when anything is off (the index is then rebuilt).</summary>
+    /// <exception cref="CorruptionException">The header is intact but names a format version this build does not read.</exception>
+    public static bool TryReadHeader(ReadOnlySpan<byte> source, string path, out Header header)
+    {
+        header = default;
+        if (source.Length < HeaderSize
+            || BinaryPrimitives.ReadUInt64LittleEndian(source) != HeaderMagic
+            || BinaryPrimitives.ReadUInt32LittleEndian(source[60..]) != Crc32C.Compute(source[..60]))
+        {
+            return false;
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
+        if (version != Version)
+        {
+            throw new CorruptionException(path, 8, $"unsupported index format version {version} (this build reads version {Version}); the file was left untouched");
+        }
+
+        header = new Header(
+            BinaryPrimitives.ReadUInt32LittleEndian(source[12..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(source[16..]),
+            (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(source[24..]), long.MaxValue),
+            BinaryPrimitives.ReadUInt32LittleEndian(source[32..]));
+        return true;
+    }
+
+    /// <summary>One decoded slot: the entry's sequence, its byte offset in the segment, and whether a batch starts there.</summary>
+    public readonly record struct Slot(ulong Sequence, long Offset, bool BatchStart);
+
+    /// <summary>Encodes a slot; the second word carries offset, batch-start flag and a 16-bit check.</summary>
+    public static void WriteSlot(Span<byte> destination, Slot slot)
+    {
+        ulong word = (ulong)slot.Offset | (slot.BatchStart ? BatchStartBit : 0);
+        word |= (ulong)SlotCheck(slot.Sequence, word) << 48;
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, slot.Sequence);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], word);
+    }
+
+    /// <summary>Decodes a slot; false when it is empty or its check does not match.</summary>
+    public static bool TryReadSlot(ReadOnlySpan<byte> source, out Slot slot)
+    {
+        ulong sequence = BinaryPrimitives.ReadUInt64LittleEndian(source);
+        ulong word = BinaryPrimitives.ReadUInt64LittleEndian(source[8..]);
+        ulong fields = word & (OffsetMask | BatchStartBit);
+        if (sequence == 0 || (ushort)(word >> 48) != SlotCheck(sequence, fields))
+        {
+            slot = default;
+            return false;
+        }
+
+        slot = new Slot(sequence, (long)(word & OffsetMask), (word & BatchStartBit) != 0);
+        return true;
+    }
+
+    /// <summary>Whether a slot's 16 bytes are all zero (never written).</summary>
+    public static bool IsEmpty(ReadOnlySpan<byte> source) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(source) == 0 && BinaryPrimitives.ReadUInt64LittleEndian(source[8..]) == 0;
+
+    private static ushort SlotCheck(ulong sequence, ulong fields) =>
+        (ushort)Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Start(), sequence), fields));
+}

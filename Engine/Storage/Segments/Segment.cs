@@ -1,0 +1,419 @@
+using Quasar.Storage.Files;
+
+namespace Quasar.Storage.Segments;
+
+/// <summary>
+/// One segment of a ledger: an append-only data file of batch records and its memory-mapped
+/// index of fixed-size slots. Only the log's single writer appends; readers use the published
+/// <see cref="Count"/> and <see cref="DataLength"/>, which only ever move forward by whole batches.
+/// </summary>
+/// <remarks>
+/// A segment is reference counted: the log holds one lease and every reader takes one for the
+/// time it touches the files, so a segment deleted (or a ledger disposed) while a read runs is
+/// unmapped and closed only after that read is done - never under it.
+/// </remarks>
+internal sealed unsafe class Segment
+{
+    private readonly IStorageFile data;
+    private readonly object verifyLock = new();
+    private IStorageFile indexFile;
+    private IMappedRegion index;
+    private long count;
+    private long dataLength;
+    private ulong lastSequence;
+    private int leases = 1;
+    private volatile bool indexVerified;
+    private IndexFormat.Header indexHeader;
+
+    private Segment(IStorageFile data, IStorageFile indexFile, IMappedRegion index, ulong baseSequence)
+    {
+        this.data = data;
+        this.indexFile = indexFile;
+        this.index = index;
+        BaseSequence = baseSequence;
+    }
+
+    /// <summary>The sequence of the segment's first entry; also its file name.</summary>
+    public ulong BaseSequence { get; }
+
+    /// <summary>The data file's path.</summary>
+    public string DataPath => data.Path;
+
+    /// <summary>The index file's path.</summary>
+    public string IndexPath => Path.ChangeExtension(data.Path, IndexExtension);
+
+    /// <summary>The extension of data files.</summary>
+    public const string DataExtension = ".seg";
+
+    /// <summary>The extension of index files.</summary>
+    public const string IndexExtension = ".idx";
+
+    /// <summary>The global slot number of this segment's first slot (slot numbers run on across segments).</summary>
+    public long FirstGlobal { get; set; }
+
+    /// <summary>The number of committed entries.</summary>
+    public long Count => Volatile.Read(ref count);
+
+    /// <summary>The committed length of the data file.</summary>
+    public long DataLength => Volatile.Read(ref dataLength);
+
+    /// <summary>The sequence of the last committed entry (0 when empty).</summary>
+    public ulong LastSequence => Volatile.Read(ref lastSequence);
+
+    /// <summary>Whether the segment is sealed (no more appends).</summary>
+    public bool IsSealed { get; private set; }
+
+    /// <summary>How many slots the mapped index can hold.</summary>
+    public long SlotCapacity => (index.Capacity - IndexFormat.HeaderSize) / IndexFormat.SlotSize;
+
+    /// <summary>The file name stem of a segment: its base sequence, zero padded to 20 digits.</summary>
+    public static string FileStem(ulong baseSequence) => System.Text.Encoding.ASCII.GetString(Sequence.Encode(baseSequence));
+
+    /// <summary>Creates a new, empty, active segment (data header written) with room for <paramref name="slotCapacity"/> slots.</summary>
+    public static Segment Create(IFileSystem fs, string directory, ulong baseSequence, long slotCapacity)
+    {
+        string stem = Path.Combine(directory, FileStem(baseSequence));
+        IStorageFile data = fs.Open(stem + DataExtension, FileMode.CreateNew, writable: true);
+        try
+        {
+            Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
+            SegmentFormat.WriteHeader(header, baseSequence);
+            data.Write(header, 0);
+            Segment segment = CreateIndex(fs, data, stem + IndexExtension, baseSequence, slotCapacity);
+            segment.dataLength = SegmentFormat.HeaderSize;
+            return segment;
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens an existing data file with an index that the caller validates or rebuilds.</summary>
+    public static Segment OpenExisting(IStorageFile data, IStorageFile indexFile, IMappedRegion index, ulong baseSequence, IndexFormat.Header header) =>
+        new(data, indexFile, index, baseSequence) { indexHeader = header };
+
+    /// <summary>Creates a fresh active index file (replacing any old one) for a data file.</summary>
+    public static Segment CreateIndex(IFileSystem fs, IStorageFile data, string indexPath, ulong baseSequence, long slotCapacity)
+    {
+        IStorageFile indexFile = fs.Open(indexPath, FileMode.Create, writable: true);
+        try
+        {
+            IMappedRegion index = indexFile.Map(IndexCapacityBytes(slotCapacity), writable: true);
+            var header = new IndexFormat.Header(IndexFormat.StateActive, baseSequence, 0, 0);
+            IndexFormat.WriteHeader(new Span<byte>(index.Pointer, IndexFormat.HeaderSize), header);
+            return new Segment(data, indexFile, index, baseSequence) { indexHeader = header, indexVerified = true };
+        }
+        catch
+        {
+            indexFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The byte size of an index mapping with room for <paramref name="slots"/> slots, rounded up to whole pages.</summary>
+    public static long IndexCapacityBytes(long slots) =>
+        (IndexFormat.HeaderSize + (Math.Max(slots, 1) * IndexFormat.SlotSize) + 4095) & ~4095L;
+
+    /// <summary>Reads slot <paramref name="i"/> without checking it (for verified indexes and the writer).</summary>
+    public IndexFormat.Slot GetSlot(long i)
+    {
+        IndexFormat.TryReadSlot(SlotBytes(i), out IndexFormat.Slot slot);
+        return slot;
+    }
+
+    /// <summary>Reads slot <paramref name="i"/> and checks it; false when it is empty or damaged.</summary>
+    public bool TryGetSlot(long i, out IndexFormat.Slot slot) => IndexFormat.TryReadSlot(SlotBytes(i), out slot);
+
+    /// <summary>Whether slot <paramref name="i"/> was never written (all zero).</summary>
+    public bool IsSlotEmpty(long i) => IndexFormat.IsEmpty(SlotBytes(i));
+
+    /// <summary>Writes slot <paramref name="i"/> (the writer and recovery only).</summary>
+    public void SetSlot(long i, IndexFormat.Slot slot) => IndexFormat.WriteSlot(SlotBytes(i), slot);
+
+    /// <summary>Zeroes slots from <paramref name="from"/> up to <paramref name="to"/> (exclusive).</summary>
+    public void ClearSlots(long from, long to)
+    {
+        if (to > from)
+        {
+            new Span<byte>(index.Pointer + IndexFormat.HeaderSize + (from * IndexFormat.SlotSize), checked((int)((to - from) * IndexFormat.SlotSize))).Clear();
+        }
+    }
+
+    private Span<byte> SlotBytes(long i) =>
+        new(index.Pointer + IndexFormat.HeaderSize + (i * IndexFormat.SlotSize), IndexFormat.SlotSize);
+
+    /// <summary>The decoded index header as found on open or last written.</summary>
+    public IndexFormat.Header IndexHeader => indexHeader;
+
+    /// <summary>Publishes the recovered state (open only).</summary>
+    public void SetCommitted(long slots, long length, ulong last)
+    {
+        Volatile.Write(ref lastSequence, last);
+        Volatile.Write(ref dataLength, length);
+        Volatile.Write(ref count, slots);
+    }
+
+    /// <summary>The data file, for recovery's scans.</summary>
+    public IStorageFile Data => data;
+
+    /// <summary>
+    /// Appends an encoded batch: writes the record at the end of the data file (and syncs it when
+    /// <paramref name="sync"/>), then its slots, then publishes the new count. A crash before the
+    /// publication leaves a record that recovery either completes (slots rebuilt) or truncates.
+    /// </summary>
+    public void Append(ReadOnlySpan<byte> record, ReadOnlySpan<Entry> entries, ReadOnlySpan<int> entryOffsets, bool sync)
+    {
+        long offset = dataLength;
+        data.Write(record, offset);
+        if (sync)
+        {
+            data.Flush();
+        }
+
+        long slot = count;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            IndexFormat.WriteSlot(SlotBytes(slot + i), new IndexFormat.Slot(entries[i].Sequence, offset + entryOffsets[i], i == 0));
+        }
+
+        Volatile.Write(ref lastSequence, entries[^1].Sequence);
+        Volatile.Write(ref dataLength, offset + record.Length);
+        Volatile.Write(ref count, slot + entries.Length);
+    }
+
+    /// <summary>The first slot in [0, Count) whose sequence is at least <paramref name="sequence"/>; Count when none.</summary>
+    public long LowerBound(ulong sequence)
+    {
+        EnsureIndexVerified();
+        long low = 0;
+        long high = Count;
+        while (low < high)
+        {
+            long mid = low + ((high - low) >> 1);
+            if (GetSlot(mid).Sequence < sequence)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>The sequence at slot <paramref name="i"/> (verified index).</summary>
+    public ulong SequenceAt(long i)
+    {
+        EnsureIndexVerified();
+        return GetSlot(i).Sequence;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="amount"/> entries starting at slot <paramref name="first"/>, verifying
+    /// every entry's sequence and checksum. Each chunk of up to <see cref="ReadChunkBytes"/> is one
+    /// positional read into one array that the returned payloads share (one copy per payload).
+    /// </summary>
+    /// <exception cref="CorruptionException">An entry fails its checks; names the data file and the entry's offset.</exception>
+    public void ReadEntries(long first, int amount, List<Entry> into)
+    {
+        EnsureIndexVerified();
+        long stop = first + amount;
+        while (first < stop)
+        {
+            long start = GetSlot(first).Offset;
+            long next = ChunkEnd(first, stop, start + ReadChunkBytes);
+            long end = EndOffset(next);
+            var buffer = GC.AllocateUninitializedArray<byte>(checked((int)(end - start)));
+            int read = data.Read(buffer, start);
+            if (read < buffer.Length)
+            {
+                throw new CorruptionException(DataPath, start + read, $"file ends before the committed entries (the index expects {end} bytes)");
+            }
+
+            for (long k = first; k < next; k++)
+            {
+                IndexFormat.Slot slot = GetSlot(k);
+                into.Add(ParseEntry(buffer, (int)(slot.Offset - start), k, slot));
+            }
+
+            first = next;
+        }
+    }
+
+    /// <summary>The most bytes one positional read of <see cref="ReadEntries"/> covers (a single larger entry is read whole).</summary>
+    public const long ReadChunkBytes = 64L * 1024 * 1024;
+
+    /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end.</summary>
+    private long EndOffset(long k) => k < Count ? GetSlot(k).Offset : DataLength;
+
+    /// <summary>The largest slot bound in (first, stop] whose bytes end by <paramref name="limit"/>; at least first + 1.</summary>
+    private long ChunkEnd(long first, long stop, long limit)
+    {
+        if (EndOffset(stop) <= limit)
+        {
+            return stop;
+        }
+
+        long low = first + 1;
+        long high = stop;
+        while (low < high)
+        {
+            long mid = low + ((high - low + 1) >> 1);
+            if (EndOffset(mid) <= limit)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return low;
+    }
+
+    private Entry ParseEntry(byte[] buffer, int position, long slotIndex, IndexFormat.Slot slot)
+    {
+        if (position < 0 || position + SegmentFormat.EntryHeaderSize > buffer.Length)
+        {
+            throw new CorruptionException(IndexPath, IndexFormat.HeaderSize + (slotIndex * IndexFormat.SlotSize), $"index slot for sequence {slot.Sequence} points outside its segment's data");
+        }
+
+        SegmentFormat.EntryHeader header = SegmentFormat.ReadEntryHeader(buffer.AsSpan(position));
+        int payloadStart = position + SegmentFormat.EntryHeaderSize;
+        if (header.Sequence != slot.Sequence || header.PayloadLength > buffer.Length - payloadStart)
+        {
+            throw new CorruptionException(DataPath, slot.Offset, $"entry header does not match index slot for sequence {slot.Sequence}");
+        }
+
+        ReadOnlySpan<byte> payload = buffer.AsSpan(payloadStart, header.PayloadLength);
+        if (SegmentFormat.EntryChecksum(header.Sequence, payload) != header.Checksum)
+        {
+            throw new CorruptionException(DataPath, slot.Offset, $"entry checksum mismatch for sequence {slot.Sequence}");
+        }
+
+        return new Entry(header.Sequence, buffer.AsMemory(payloadStart, header.PayloadLength));
+    }
+
+    /// <summary>
+    /// Seals the segment: syncs the data, stores the final slot count and slots checksum in the
+    /// index header, syncs the index and trims it to its used size.
+    /// </summary>
+    public void Seal()
+    {
+        data.Flush();
+        WriteSealedHeader();
+        index.Flush();
+        if (!OperatingSystem.IsWindows())
+        {
+            // Windows cannot shrink a mapped file; elsewhere the pages past the end are never touched again.
+            indexFile.SetLength(IndexFormat.HeaderSize + (Count * IndexFormat.SlotSize));
+            indexFile.Flush();
+        }
+
+        IsSealed = true;
+    }
+
+    private void WriteSealedHeader()
+    {
+        long slots = Count;
+        var slotBytes = new ReadOnlySpan<byte>(index.Pointer + IndexFormat.HeaderSize, checked((int)(slots * IndexFormat.SlotSize)));
+        indexHeader = new IndexFormat.Header(IndexFormat.StateSealed, BaseSequence, slots, Crc32C.Compute(slotBytes));
+        IndexFormat.WriteHeader(new Span<byte>(index.Pointer, IndexFormat.HeaderSize), indexHeader);
+    }
+
+    /// <summary>Marks the segment as sealed without rewriting anything (open: the index header says so).</summary>
+    public void MarkSealed(bool verified)
+    {
+        IsSealed = true;
+        indexVerified = verified;
+    }
+
+    /// <summary>
+    /// Takes over the index of <paramref name="rebuilt"/> (a segment object built over the same
+    /// data file by a rebuild); only while no reader can be using this segment's slots.
+    /// </summary>
+    public void TakeIndexFrom(Segment rebuilt)
+    {
+        index.Dispose();
+        indexFile.Dispose();
+        indexFile = rebuilt.indexFile;
+        index = rebuilt.index;
+        indexHeader = rebuilt.indexHeader;
+        SetCommitted(rebuilt.Count, rebuilt.DataLength, rebuilt.LastSequence);
+    }
+
+    /// <summary>A function that rebuilds this segment's index from its data; set by the log.</summary>
+    public Action<Segment>? Rebuild { get; set; }
+
+    private void EnsureIndexVerified()
+    {
+        if (indexVerified)
+        {
+            return;
+        }
+
+        lock (verifyLock)
+        {
+            if (indexVerified)
+            {
+                return;
+            }
+
+            var slotBytes = new ReadOnlySpan<byte>(index.Pointer + IndexFormat.HeaderSize, checked((int)(Count * IndexFormat.SlotSize)));
+            if (Crc32C.Compute(slotBytes) != indexHeader.SlotsChecksum)
+            {
+                (Rebuild ?? throw new CorruptionException(IndexPath, IndexFormat.HeaderSize, "index slots checksum mismatch"))(this);
+            }
+
+            indexVerified = true;
+        }
+    }
+
+    /// <summary>Makes appended data and slots durable.</summary>
+    public void Flush()
+    {
+        data.Flush();
+        index.Flush();
+    }
+
+    /// <summary>Takes a lease; false when the segment is already closed.</summary>
+    public bool TryAcquire()
+    {
+        while (true)
+        {
+            int current = Volatile.Read(ref leases);
+            if (current == 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref leases, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>Returns a lease; the last one closes the files.</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref leases) == 0)
+        {
+            index.Dispose();
+            indexFile.Dispose();
+            data.Dispose();
+        }
+    }
+
+    /// <summary>Unlinks both files (open handles keep working until released).</summary>
+    public void DeleteFiles(IFileSystem fs)
+    {
+        fs.Delete(IndexPath);
+        fs.Delete(DataPath);
+    }
+}

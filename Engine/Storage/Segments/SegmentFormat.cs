@@ -1,0 +1,162 @@
+using System.Buffers.Binary;
+
+namespace Quasar.Storage.Segments;
+
+/// <summary>
+/// Byte layout of segment files, batch records and entries (FORMAT.md, "Segment file").
+/// All integers are little-endian; every checksum is CRC-32C (<see cref="Crc32C"/>).
+/// </summary>
+internal static class SegmentFormat
+{
+    /// <summary>The format version this build writes and the only one it reads.</summary>
+    public const uint Version = 1;
+
+    /// <summary>Size of the segment file header.</summary>
+    public const int HeaderSize = 32;
+
+    /// <summary>Size of a batch record's header.</summary>
+    public const int BatchHeaderSize = 40;
+
+    /// <summary>Size of an entry's header (sequence, payload length, checksum).</summary>
+    public const int EntryHeaderSize = 16;
+
+    /// <summary>The largest payload a ledger accepts (16 MiB).</summary>
+    public const int MaxPayloadLength = 16 * 1024 * 1024;
+
+    /// <summary>The largest encoded batch record (it is written with one positional write).</summary>
+    public const long MaxBatchLength = int.MaxValue - 64;
+
+    /// <summary>"QUASARSG": the first eight bytes of every segment file.</summary>
+    public const ulong HeaderMagic = 0x4753_5241_5341_5551; // bytes 'Q','U','A','S','A','R','S','G'
+
+    /// <summary>"QSB1": the first four bytes of every batch record.</summary>
+    public const uint BatchMagic = 0x3142_5351; // bytes 'Q','S','B','1'
+
+    /// <summary>Writes a segment header for <paramref name="baseSequence"/>.</summary>
+    public static void WriteHeader(Span<byte> destination, ulong baseSequence)
+    {
+        destination = destination[..HeaderSize];
+        destination.Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, HeaderMagic);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Version);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], baseSequence);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C.Compute(destination[..28]));
+    }
+
+    /// <summary>Validates a segment header and returns its base sequence.</summary>
+    /// <exception cref="CorruptionException">Bad magic, bad checksum or an unknown version.</exception>
+    public static ulong ReadHeader(ReadOnlySpan<byte> source, string path)
+    {
+        if (source.Length < HeaderSize)
+        {
+            throw new CorruptionException(path, source.Length, $"segment header is {source.Length} bytes, expected {HeaderSize}");
+        }
+
+        if (BinaryPrimitives.ReadUInt64LittleEndian(source) != HeaderMagic)
+        {
+            throw new CorruptionException(path, 0, "not a Quasar segment file (bad magic)");
+        }
+
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(source[28..]);
+        if (crc != Crc32C.Compute(source[..28]))
+        {
+            throw new CorruptionException(path, 28, "segment header checksum mismatch");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
+        if (version != Version)
+        {
+            throw new CorruptionException(path, 8, $"unsupported segment format version {version} (this build reads version {Version}); the file was left untouched");
+        }
+
+        return BinaryPrimitives.ReadUInt64LittleEndian(source[16..]);
+    }
+
+    /// <summary>The encoded size of a batch holding <paramref name="entries"/>.</summary>
+    public static long BatchLength(ReadOnlySpan<Entry> entries)
+    {
+        long length = BatchHeaderSize;
+        foreach (Entry entry in entries)
+        {
+            length += EntryHeaderSize + entry.Payload.Length;
+        }
+
+        return length;
+    }
+
+    /// <summary>
+    /// Encodes a batch record into <paramref name="destination"/> (exactly
+    /// <see cref="BatchLength"/> bytes) and reports each entry's offset within the record.
+    /// </summary>
+    public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, Span<int> entryOffsets)
+    {
+        int offset = BatchHeaderSize;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            entryOffsets[i] = offset;
+            offset += WriteEntry(destination[offset..], entries[i].Sequence, entries[i].Payload.Span);
+        }
+
+        Span<byte> header = destination[..BatchHeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, BatchMagic);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)entries.Length);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[8..], (ulong)offset);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[16..], entries[0].Sequence);
+        BinaryPrimitives.WriteUInt64LittleEndian(header[24..], entries[^1].Sequence);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[32..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[36..], Crc32C.Compute(header[..36]));
+    }
+
+    private static int WriteEntry(Span<byte> destination, ulong sequence, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, sequence);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], EntryChecksum(sequence, payload));
+        payload.CopyTo(destination[EntryHeaderSize..]);
+        return EntryHeaderSize + payload.Length;
+    }
+
+    /// <summary>The checksum stored in an entry: CRC-32C over its sequence, its length and its payload.</summary>
+    public static uint EntryChecksum(ulong sequence, ReadOnlySpan<byte> payload)
+    {
+        uint state = Crc32C.Append(Crc32C.Start(), sequence);
+        state = Crc32C.Append(state, (uint)payload.Length);
+        return Crc32C.Finish(Crc32C.Append(state, payload));
+    }
+
+    /// <summary>A decoded, checksum-verified batch header.</summary>
+    public readonly record struct BatchHeader(uint Count, long Length, ulong FirstSequence, ulong LastSequence);
+
+    /// <summary>Decodes a batch header; false when the magic, checksum or fields are invalid.</summary>
+    public static bool TryReadBatchHeader(ReadOnlySpan<byte> source, out BatchHeader header)
+    {
+        header = default;
+        if (source.Length < BatchHeaderSize
+            || BinaryPrimitives.ReadUInt32LittleEndian(source) != BatchMagic
+            || BinaryPrimitives.ReadUInt32LittleEndian(source[36..]) != Crc32C.Compute(source[..36]))
+        {
+            return false;
+        }
+
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(source[4..]);
+        ulong length = BinaryPrimitives.ReadUInt64LittleEndian(source[8..]);
+        ulong first = BinaryPrimitives.ReadUInt64LittleEndian(source[16..]);
+        ulong last = BinaryPrimitives.ReadUInt64LittleEndian(source[24..]);
+        if (count == 0 || length > MaxBatchLength || length < BatchHeaderSize + ((ulong)count * EntryHeaderSize) || first == 0 || last < first)
+        {
+            return false;
+        }
+
+        header = new BatchHeader(count, (long)length, first, last);
+        return true;
+    }
+
+    /// <summary>A decoded entry header.</summary>
+    public readonly record struct EntryHeader(ulong Sequence, int PayloadLength, uint Checksum);
+
+    /// <summary>Decodes an entry header (not yet checksum-verified).</summary>
+    public static EntryHeader ReadEntryHeader(ReadOnlySpan<byte> source) => new(
+        BinaryPrimitives.ReadUInt64LittleEndian(source),
+        (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(source[8..]), int.MaxValue),
+        BinaryPrimitives.ReadUInt32LittleEndian(source[12..]));
+}

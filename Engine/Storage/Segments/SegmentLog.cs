@@ -1,0 +1,407 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Quasar.Diagnostics;
+using Quasar.Storage.Files;
+
+namespace Quasar.Storage.Segments;
+
+/// <summary>
+/// The ordered segments of one ledger plus its tail record: appends batches to the last segment,
+/// rolls to a new one at the size limit, reads by sequence or by position, and drops whole
+/// segments below the tail. Mutations (append, delete, sync, dispose) are serialized by the
+/// caller; reads run concurrently with them.
+/// </summary>
+internal sealed class SegmentLog : IDisposable
+{
+    private readonly IFileSystem fs;
+    private readonly ILogger logger;
+    private readonly string name;
+    private readonly long segmentSize;
+    private readonly bool syncWrites;
+    private readonly TailFile tailFile;
+    private volatile LogState state;
+    private ulong head;
+
+    private SegmentLog(IFileSystem fs, string directory, string name, long segmentSize, bool syncWrites, ILogger logger, TailFile tailFile, LogState state, ulong head)
+    {
+        this.fs = fs;
+        Directory = directory;
+        this.name = name;
+        this.segmentSize = segmentSize;
+        this.syncWrites = syncWrites;
+        this.logger = logger;
+        this.tailFile = tailFile;
+        this.state = state;
+        this.head = head;
+    }
+
+    /// <summary>The immutable part of the log's state, swapped whole on roll and delete.</summary>
+    /// <param name="Segments">The live segments in sequence order.</param>
+    /// <param name="FirstLive">The global slot number of the first entry above the tail.</param>
+    /// <param name="Tail">The last deleted sequence.</param>
+    private sealed record LogState(Segment[] Segments, long FirstLive, ulong Tail);
+
+    /// <summary>The directory holding the log's files.</summary>
+    public string Directory { get; }
+
+    /// <summary>The last written sequence (or the tail, when everything was deleted and that is larger).</summary>
+    public ulong Head => Volatile.Read(ref head);
+
+    /// <summary>The last deleted sequence.</summary>
+    public ulong Tail => state.Tail;
+
+    /// <summary>The number of live entries.</summary>
+    public long Length
+    {
+        get
+        {
+            LogState current = state;
+            if (current.Segments.Length == 0)
+            {
+                return 0;
+            }
+
+            Segment last = current.Segments[^1];
+            return last.FirstGlobal + last.Count - current.FirstLive;
+        }
+    }
+
+    /// <summary>The number of segment files.</summary>
+    public int SegmentCount => state.Segments.Length;
+
+    /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and recovers it.</summary>
+    public static SegmentLog Open(IFileSystem fs, string directory, string name, long segmentSize, bool syncWrites, ILogger logger)
+    {
+        bool created = !System.IO.Directory.Exists(directory);
+        fs.CreateDirectory(directory);
+        if (created)
+        {
+            fs.SyncDirectory(Path.GetDirectoryName(directory)!);
+        }
+
+        foreach (string temporary in fs.ListFiles(directory, "*.tmp"))
+        {
+            Log.FileRemoved(logger, temporary, "unfinished temporary file");
+            fs.Delete(temporary);
+        }
+
+        TailFile tailFile = TailFile.Open(fs, Path.Combine(directory, TailFile.FileName));
+        var segments = new List<Segment>();
+        try
+        {
+            OpenSegments(fs, directory, name, segmentSize, logger, segments);
+            ulong tail = tailFile.Tail;
+            DropSegmentsAtOrBelow(fs, logger, name, segments, tail);
+            long global = 0;
+            foreach (Segment segment in segments)
+            {
+                segment.FirstGlobal = global;
+                global += segment.Count;
+            }
+
+            Segment[] array = [.. segments];
+            var initial = new LogState(array, GlobalUpperBound(array, tail), tail);
+            ulong last = array.Length == 0 ? 0 : array[^1].LastSequence;
+            return new SegmentLog(fs, directory, name, segmentSize, syncWrites, logger, tailFile, initial, Math.Max(last, tail));
+        }
+        catch
+        {
+            foreach (Segment segment in segments)
+            {
+                segment.Release();
+            }
+
+            tailFile.Dispose();
+            throw;
+        }
+    }
+
+    private static void OpenSegments(IFileSystem fs, string directory, string name, long segmentSize, ILogger logger, List<Segment> segments)
+    {
+        var found = new List<(ulong Base, string Path)>();
+        foreach (string path in fs.ListFiles(directory, "*" + Segment.DataExtension))
+        {
+            string stem = Path.GetFileNameWithoutExtension(path);
+            if (stem.Length == Sequence.EncodedLength && Sequence.TryDecode(System.Text.Encoding.ASCII.GetBytes(stem), out ulong baseSequence))
+            {
+                found.Add((baseSequence, path));
+            }
+            else
+            {
+                Log.UnexpectedFile(logger, name, path);
+            }
+        }
+
+        found.Sort((a, b) => a.Base.CompareTo(b.Base));
+        var recovery = new SegmentRecovery(fs, logger);
+        ulong previous = 0;
+        for (int i = 0; i < found.Count; i++)
+        {
+            bool isLast = i == found.Count - 1;
+            Segment? segment = isLast
+                ? recovery.OpenActive(found[i].Path, found[i].Base, segmentSize)
+                : recovery.OpenSealed(found[i].Path, found[i].Base);
+            if (segment is null)
+            {
+                continue;
+            }
+
+            segments.Add(segment);
+            if (segment.BaseSequence <= previous)
+            {
+                throw new CorruptionException(segment.DataPath, SegmentFormat.HeaderSize, $"segment starts at sequence {segment.BaseSequence}, not after the previous segment's last sequence {previous}");
+            }
+
+            previous = segment.LastSequence;
+        }
+    }
+
+    /// <summary>Removes sealed segments whose entries are all deleted (finishing a delete a crash interrupted).</summary>
+    private static List<Segment> DropSegmentsAtOrBelow(IFileSystem fs, ILogger logger, string name, List<Segment> segments, ulong tail)
+    {
+        var dropped = new List<Segment>();
+        while (segments.Count > 1 && segments[0].LastSequence <= tail)
+        {
+            Segment segment = segments[0];
+            segments.RemoveAt(0);
+            segment.DeleteFiles(fs);
+            Log.SegmentDeleted(logger, name, segment.DataPath, tail);
+            segment.Release();
+            dropped.Add(segment);
+        }
+
+        return dropped;
+    }
+
+    /// <summary>
+    /// Appends one batch (already validated by the ledger: non-empty, increasing, above Head,
+    /// within the size limits). One positional write, plus one data sync when writes are durable.
+    /// </summary>
+    public void Append(ReadOnlySpan<Entry> entries)
+    {
+        long length = SegmentFormat.BatchLength(entries);
+        Segment active = ActiveSegmentFor(entries, length);
+        byte[] record = ArrayPool<byte>.Shared.Rent((int)length);
+        int[] offsets = ArrayPool<int>.Shared.Rent(entries.Length);
+        try
+        {
+            SegmentFormat.WriteBatch(record.AsSpan(0, (int)length), entries, offsets);
+            active.Append(record.AsSpan(0, (int)length), entries, offsets.AsSpan(0, entries.Length), syncWrites);
+            Volatile.Write(ref head, entries[^1].Sequence);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(offsets);
+            ArrayPool<byte>.Shared.Return(record);
+        }
+    }
+
+    private Segment ActiveSegmentFor(ReadOnlySpan<Entry> entries, long length)
+    {
+        LogState current = state;
+        Segment? active = current.Segments.Length == 0 ? null : current.Segments[^1];
+        if (active is not null && !active.IsSealed
+            && (active.Count == 0 || (active.DataLength + length <= segmentSize && active.Count + entries.Length <= active.SlotCapacity)))
+        {
+            return active;
+        }
+
+        if (active is not null && !active.IsSealed)
+        {
+            active.Seal();
+        }
+
+        // A batch larger than a segment gets a segment of its own, sized for it.
+        long slotCapacity = Math.Max(segmentSize, SegmentFormat.HeaderSize + length) / SegmentFormat.EntryHeaderSize;
+        Segment created = Segment.Create(fs, Directory, entries[0].Sequence, slotCapacity);
+        created.FirstGlobal = active is null ? current.FirstLive : active.FirstGlobal + active.Count;
+        if (syncWrites)
+        {
+            fs.SyncDirectory(Directory);
+        }
+
+        state = current with { Segments = [.. current.Segments, created] };
+        Log.SegmentRolled(logger, name, created.DataPath);
+        return created;
+    }
+
+    /// <summary>
+    /// Deletes every entry at or below <paramref name="newTail"/> (which the ledger has checked
+    /// lies above the current tail and at or below Head): persists the tail first, then unlinks
+    /// the sealed segments that hold nothing above it. Returns how many entries were removed.
+    /// </summary>
+    public long Delete(ulong newTail)
+    {
+        LogState current = state;
+        long firstLive = GlobalUpperBound(current.Segments, newTail);
+        long removed = firstLive - current.FirstLive;
+        tailFile.Write(newTail, syncWrites);
+
+        var kept = new List<Segment>(current.Segments);
+        List<Segment> dropped = [];
+        while (kept.Count > 1 && kept[0].LastSequence <= newTail)
+        {
+            dropped.Add(kept[0]);
+            kept.RemoveAt(0);
+        }
+
+        state = new LogState([.. kept], firstLive, newTail);
+        foreach (Segment segment in dropped)
+        {
+            segment.DeleteFiles(fs);
+            Log.SegmentDeleted(logger, name, segment.DataPath, newTail);
+            segment.Release();
+        }
+
+        return removed;
+    }
+
+    /// <summary>Appends up to <paramref name="amount"/> live entries from the first one at or after <paramref name="sequence"/>.</summary>
+    public void Read(ulong sequence, int amount, List<Entry> into)
+    {
+        LogState current = state;
+        Segment[] segments = current.Segments;
+        int remaining = amount;
+        for (int index = FirstSegmentReaching(segments, sequence); remaining > 0 && index < segments.Length; index++)
+        {
+            Segment segment = segments[index];
+            if (!segment.TryAcquire())
+            {
+                continue; // deleted under us: its entries are gone
+            }
+
+            try
+            {
+                long slot = Math.Max(segment.LowerBound(sequence), current.FirstLive - segment.FirstGlobal);
+                int count = (int)Math.Min(remaining, segment.Count - slot);
+                if (count > 0)
+                {
+                    segment.ReadEntries(slot, count, into);
+                    remaining -= count;
+                }
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+    }
+
+    /// <summary>The sequence of the live entry at <paramref name="position"/> (0 = oldest); false when out of range.</summary>
+    public bool TryGetSequenceAt(long position, out ulong sequence)
+    {
+        while (true)
+        {
+            LogState current = state;
+            sequence = 0;
+            long length = Length;
+            if (position < 0 || position >= length)
+            {
+                return false;
+            }
+
+            long global = current.FirstLive + position;
+            int index = SegmentAt(current.Segments, global);
+            Segment segment = current.Segments[index];
+            if (!segment.TryAcquire())
+            {
+                continue; // deleted under us: look again in the new state
+            }
+
+            try
+            {
+                sequence = segment.SequenceAt(global - segment.FirstGlobal);
+                return true;
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+    }
+
+    /// <summary>Makes everything appended and deleted so far durable.</summary>
+    public void Sync()
+    {
+        Segment[] segments = state.Segments;
+        if (segments.Length > 0 && !segments[^1].IsSealed)
+        {
+            segments[^1].Flush();
+        }
+
+        tailFile.Flush();
+    }
+
+    /// <summary>Syncs and closes every file (no call may be in flight).</summary>
+    public void Dispose()
+    {
+        try
+        {
+            Sync();
+        }
+        finally
+        {
+            foreach (Segment segment in state.Segments)
+            {
+                segment.Release();
+            }
+
+            tailFile.Dispose();
+        }
+    }
+
+    /// <summary>The index of the segment holding global slot <paramref name="global"/> (the last one when past the end).</summary>
+    private static int SegmentAt(Segment[] segments, long global)
+    {
+        int low = 0;
+        int high = segments.Length - 1;
+        while (low < high)
+        {
+            int mid = (low + high + 1) >> 1;
+            if (segments[mid].FirstGlobal <= global)
+            {
+                low = mid;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return high;
+    }
+
+    /// <summary>The global slot number of the first entry with a sequence of at least <paramref name="sequence"/> (the end when none).</summary>
+    private static long GlobalLowerBound(Segment[] segments, ulong sequence)
+    {
+        int index = FirstSegmentReaching(segments, sequence);
+        return index < segments.Length ? segments[index].FirstGlobal + segments[index].LowerBound(sequence) : End(segments);
+    }
+
+    /// <summary>The global slot number of the first entry with a sequence above <paramref name="sequence"/> (the end when none).</summary>
+    private static long GlobalUpperBound(Segment[] segments, ulong sequence) =>
+        sequence == ulong.MaxValue ? End(segments) : GlobalLowerBound(segments, sequence + 1);
+
+    private static long End(Segment[] segments) => segments.Length == 0 ? 0 : segments[^1].FirstGlobal + segments[^1].Count;
+
+    /// <summary>The index of the first segment whose last sequence is at least <paramref name="sequence"/> (the length when none).</summary>
+    private static int FirstSegmentReaching(Segment[] segments, ulong sequence)
+    {
+        int low = 0;
+        int high = segments.Length;
+        while (low < high)
+        {
+            int mid = (low + high) >> 1;
+            if (segments[mid].LastSequence < sequence)
+            {
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid;
+            }
+        }
+
+        return low;
+    }
+}

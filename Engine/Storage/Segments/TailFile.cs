@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+using Quasar.Storage.Files;
+
+namespace Quasar.Storage.Segments;
+
+/// <summary>
+/// The crash-safe record of a ledger's Tail (FORMAT.md, "Tail file"): two 32-byte copies, one
+/// page apart, written alternately with an increasing generation. A torn write damages only the
+/// copy being written; the other still holds the previous value.
+/// </summary>
+internal sealed class TailFile : IDisposable
+{
+    /// <summary>The tail file's name inside a ledger directory.</summary>
+    public const string FileName = "tail";
+
+    /// <summary>The format version this build writes and the only one it reads.</summary>
+    public const uint Version = 1;
+
+    /// <summary>"QST1": the first four bytes of each copy.</summary>
+    public const uint Magic = 0x3154_5351; // bytes 'Q','S','T','1'
+
+    /// <summary>Size of one copy.</summary>
+    public const int RecordSize = 32;
+
+    /// <summary>File offset of the second copy (its own page, so one torn page cannot take both).</summary>
+    public const int SecondCopyOffset = 4096;
+
+    private readonly IStorageFile file;
+    private ulong generation;
+
+    private TailFile(IStorageFile file, ulong generation, ulong tail)
+    {
+        this.file = file;
+        this.generation = generation;
+        Tail = tail;
+    }
+
+    /// <summary>The last persisted tail.</summary>
+    public ulong Tail { get; private set; }
+
+    /// <summary>Reads the tail file; a missing file means tail 0.</summary>
+    /// <exception cref="CorruptionException">Both copies are damaged, or a copy names an unknown version.</exception>
+    public static TailFile Open(IFileSystem fs, string path)
+    {
+        bool existed = fs.FileExists(path);
+        IStorageFile file = fs.Open(path, FileMode.OpenOrCreate, writable: true);
+        try
+        {
+            if (!existed || file.Length == 0)
+            {
+                return new TailFile(file, 0, 0);
+            }
+
+            Span<byte> buffer = stackalloc byte[RecordSize];
+            (ulong Generation, ulong Tail)? best = null;
+            foreach (int offset in (ReadOnlySpan<int>)[0, SecondCopyOffset])
+            {
+                buffer.Clear();
+                file.Read(buffer, offset);
+                if (TryDecode(buffer, path, offset, out ulong copyGeneration, out ulong copyTail) && (best is null || copyGeneration > best.Value.Generation))
+                {
+                    best = (copyGeneration, copyTail);
+                }
+            }
+
+            if (best is null)
+            {
+                throw new CorruptionException(path, 0, "both copies of the tail record are damaged");
+            }
+
+            return new TailFile(file, best.Value.Generation, best.Value.Tail);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Persists a new tail into the older copy; durable on return when <paramref name="sync"/>.</summary>
+    public void Write(ulong tail, bool sync)
+    {
+        ulong next = generation + 1;
+        Span<byte> record = stackalloc byte[RecordSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Version);
+        BinaryPrimitives.WriteUInt64LittleEndian(record[8..], next);
+        BinaryPrimitives.WriteUInt64LittleEndian(record[16..], tail);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[24..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[28..], Crc32C.Compute(record[..28]));
+        file.Write(record, (next & 1) == 1 ? 0 : SecondCopyOffset);
+        if (sync)
+        {
+            file.Flush();
+        }
+
+        generation = next;
+        Tail = tail;
+    }
+
+    /// <summary>Makes the last write durable.</summary>
+    public void Flush() => file.Flush();
+
+    /// <inheritdoc />
+    public void Dispose() => file.Dispose();
+
+    private static bool TryDecode(ReadOnlySpan<byte> record, string path, int offset, out ulong generation, out ulong tail)
+    {
+        generation = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]);
+        tail = BinaryPrimitives.ReadUInt64LittleEndian(record[16..]);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(record) != Magic
+            || BinaryPrimitives.ReadUInt32LittleEndian(record[28..]) != Crc32C.Compute(record[..28]))
+        {
+            return false;
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(record[4..]);
+        if (version != Version)
+        {
+            throw new CorruptionException(path, offset + 4, $"unsupported tail record version {version} (this build reads version {Version}); the file was left untouched");
+        }
+
+        return true;
+    }
+}
