@@ -326,6 +326,23 @@ internal sealed unsafe class Segment
         IndexFormat.WriteHeader(new Span<byte>(index.Pointer, IndexFormat.HeaderSize), indexHeader);
     }
 
+    /// <summary>
+    /// Makes a recovered last segment the active one: its slots were just checked, and its index
+    /// header is reset to the active state (a crash between sealing it and creating the next
+    /// segment can leave it marked sealed).
+    /// </summary>
+    public void Activate()
+    {
+        if (indexHeader.State != IndexFormat.StateActive)
+        {
+            indexHeader = new IndexFormat.Header(IndexFormat.StateActive, BaseSequence, 0, 0);
+            IndexFormat.WriteHeader(new Span<byte>(index.Pointer, IndexFormat.HeaderSize), indexHeader);
+        }
+
+        IsSealed = false;
+        indexVerified = true;
+    }
+
     /// <summary>Marks the segment as sealed without rewriting anything (open: the index header says so).</summary>
     public void MarkSealed(bool verified)
     {

@@ -56,6 +56,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             string indexPath = Path.ChangeExtension(dataPath, Segment.IndexExtension);
             Segment segment = OpenActiveIndex(data, indexPath, baseSequence, capacity);
             RecoverTail(segment);
+            segment.Activate();
             if (segment.Count == 0)
             {
                 segment.Release();
