@@ -244,8 +244,12 @@ internal sealed unsafe class Segment
         }
     }
 
-    /// <summary>The most bytes one positional read of <see cref="ReadEntries"/> covers (a single larger entry is read whole).</summary>
-    public const long ReadChunkBytes = 64L * 1024 * 1024;
+    /// <summary>
+    /// The most bytes one positional read of <see cref="ReadEntries"/> covers (a single larger entry
+    /// is read whole). Kept below the large object heap threshold (85,000 bytes) so that the arrays
+    /// the payloads share are cheap, short-lived gen0 objects.
+    /// </summary>
+    public const long ReadChunkBytes = 80 * 1024;
 
     /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end.</summary>
     private long EndOffset(long k) => k < Count ? GetSlot(k).Offset : DataLength;
