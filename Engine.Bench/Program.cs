@@ -5,7 +5,7 @@ using BenchmarkDotNet.Running;
 namespace Quasar.Bench;
 
 // Entry point of the benchmark project. Two modes (see shared BENCH.md):
-//   macro [options]  - the macro workloads W1-W6 (reserved; not implemented yet)
+//   macro [options]  - the macro workloads of BENCH.md (Macro/MacroRunner.cs)
 //   anything else    - BenchmarkDotNet micro-benchmarks; all arguments go to BenchmarkSwitcher,
 //                      e.g. --filter '*SequenceCodec*' --job short
 public static class Program
@@ -27,11 +27,5 @@ public static class Program
         return 0;
     }
 
-    // Plug-in point for Macro/MacroRunner.cs: replace the body with `return MacroRunner.Run(args);`.
-    private static int RunMacro(string[] args)
-    {
-        _ = args;
-        Console.Error.WriteLine("macro runner not yet implemented: see issue 7");
-        return 2;
-    }
+    private static int RunMacro(string[] args) => Macro.MacroRunner.Run(args);
 }

@@ -101,6 +101,13 @@ internal static class IndexFormat
         return true;
     }
 
+    /// <summary>Decodes a slot without checking it (slots of an index already verified).</summary>
+    public static Slot ReadSlotUnchecked(ReadOnlySpan<byte> source)
+    {
+        ulong word = BinaryPrimitives.ReadUInt64LittleEndian(source[8..]);
+        return new Slot(BinaryPrimitives.ReadUInt64LittleEndian(source), (long)(word & OffsetMask), (word & BatchStartBit) != 0);
+    }
+
     /// <summary>Whether a slot's 16 bytes are all zero (never written).</summary>
     public static bool IsEmpty(ReadOnlySpan<byte> source) =>
         BinaryPrimitives.ReadUInt64LittleEndian(source) == 0 && BinaryPrimitives.ReadUInt64LittleEndian(source[8..]) == 0;

@@ -117,11 +117,7 @@ internal sealed unsafe class Segment
         (IndexFormat.HeaderSize + (Math.Max(slots, 1) * IndexFormat.SlotSize) + 4095) & ~4095L;
 
     /// <summary>Reads slot <paramref name="i"/> without checking it (for verified indexes and the writer).</summary>
-    public IndexFormat.Slot GetSlot(long i)
-    {
-        IndexFormat.TryReadSlot(SlotBytes(i), out IndexFormat.Slot slot);
-        return slot;
-    }
+    public IndexFormat.Slot GetSlot(long i) => IndexFormat.ReadSlotUnchecked(SlotBytes(i));
 
     /// <summary>Reads slot <paramref name="i"/> and checks it; false when it is empty or damaged.</summary>
     public bool TryGetSlot(long i, out IndexFormat.Slot slot) => IndexFormat.TryReadSlot(SlotBytes(i), out slot);

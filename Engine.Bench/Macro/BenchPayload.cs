@@ -1,0 +1,32 @@
+using System.Buffers.Binary;
+
+namespace Quasar.Bench.Macro;
+
+/// <summary>The payload of BENCH.md: 8 bytes big-endian value, then 92 letters 'a' + (i + value) % 26.</summary>
+public static class BenchPayload
+{
+    public const int Length = 100;
+
+    public static void Write(Span<byte> destination, ulong value)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, value);
+        int letter = (int)(value % 26);
+        for (int i = 8; i < Length; i++)
+        {
+            destination[i] = (byte)('a' + letter);
+            letter = letter == 25 ? 0 : letter + 1;
+        }
+    }
+
+    /// <summary>Fills <paramref name="entries"/> with sequences first.. and payloads built into one reused buffer.</summary>
+    public static void FillBatch(Entry[] entries, byte[] buffer, ulong first)
+    {
+        for (int i = 0; i < entries.Length; i++)
+        {
+            ulong sequence = first + (ulong)i;
+            Memory<byte> payload = buffer.AsMemory(i * Length, Length);
+            Write(payload.Span, sequence);
+            entries[i] = new Entry(sequence, payload);
+        }
+    }
+}
