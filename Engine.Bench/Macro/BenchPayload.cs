@@ -7,15 +7,13 @@ public static class BenchPayload
 {
     public const int Length = 100;
 
+    /// <summary>"abc...z" repeated: the 92 letters for value v are the slice starting at v % 26.</summary>
+    private static ReadOnlySpan<byte> Letters => "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"u8;
+
     public static void Write(Span<byte> destination, ulong value)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination, value);
-        int letter = (int)(value % 26);
-        for (int i = 8; i < Length; i++)
-        {
-            destination[i] = (byte)('a' + letter);
-            letter = letter == 25 ? 0 : letter + 1;
-        }
+        Letters.Slice((int)(value % 26), Length - 8).CopyTo(destination[8..]);
     }
 
     /// <summary>Fills <paramref name="entries"/> with sequences first.. and payloads built into one reused buffer.</summary>
