@@ -107,8 +107,53 @@ public sealed class Db : IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens a store under <paramref name="prefix"/>: claims the prefix first (so a concurrent
+    /// open of the same prefix fails), runs <paramref name="open"/>, and releases the claim if it throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A store with the prefix is open on this database.</exception>
+    internal TStore OpenStore<TStore>(string prefix, Func<TStore> open)
+        where TStore : IStore
+    {
+        var claim = new PendingStore();
+        Register(prefix, claim);
+        try
+        {
+            TStore store = open();
+            lock (storesLock)
+            {
+                if (!disposed)
+                {
+                    stores[prefix] = store;
+                    return store;
+                }
+            }
+
+            // The database was disposed while the store was opening: it must not outlive it.
+            store.Dispose();
+            throw new ObjectDisposedException(nameof(Db));
+        }
+        catch
+        {
+            Unregister(prefix, claim);
+            throw;
+        }
+    }
+
+    /// <summary>Holds a prefix while its store is being opened.</summary>
+    private sealed class PendingStore : IStore
+    {
+        public void Sync()
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
     /// <summary>Claims <paramref name="prefix"/> for a store being opened.</summary>
-    internal void Register(string prefix, IStore store)
+    private void Register(string prefix, IStore store)
     {
         lock (storesLock)
         {

@@ -32,6 +32,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Ignored unexpected file {File} in ledger {Prefix}")]
     public static partial void UnexpectedFile(ILogger logger, string prefix, string file);
 
-    [LoggerMessage(EventId = 17, Level = LogLevel.Warning, Message = "Recovery kept {File} whose valid data is followed by {Bytes} unreadable byte(s) at offset {Offset}")]
-    public static partial void TailIgnored(ILogger logger, string file, long offset, long bytes);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Opened table {Prefix}: {Names} name(s), {Bytes} byte(s)")]
+    public static partial void TableOpened(ILogger logger, string prefix, int names, long bytes);
+
 }

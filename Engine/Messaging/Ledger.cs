@@ -55,23 +55,13 @@ public sealed class Ledger : IDisposable, IStore
         ArgumentOutOfRangeException.ThrowIfNegative(options.Cache, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Limit, nameof(options));
 
-        var placeholder = new PendingStore();
-        db.Register(options.Prefix, placeholder);
-        try
+        return db.OpenStore(options.Prefix, () =>
         {
             string directory = Path.Combine(db.Directory, StoreNames.Ledger(options.Prefix));
             SegmentLog log = SegmentLog.Open(db.FileSystem, directory, options.Prefix, db.Options.SegmentSize, db.Options.SyncWrites, db.Logger);
-            var ledger = new Ledger(db, options, log);
-            db.Unregister(options.Prefix, placeholder);
-            db.Register(options.Prefix, ledger);
             Log.LedgerOpened(db.Logger, options.Prefix, log.SegmentCount, log.Length, log.Head, log.Tail);
-            return ledger;
-        }
-        catch
-        {
-            db.Unregister(options.Prefix, placeholder);
-            throw;
-        }
+            return new Ledger(db, options, log);
+        });
     }
 
     /// <summary>The number of live entries.</summary>
@@ -397,18 +387,6 @@ public sealed class Ledger : IDisposable, IStore
         {
             cache?.Clear();
             db.Unregister(options.Prefix, this);
-        }
-    }
-
-    /// <summary>Holds a prefix while its store is being opened.</summary>
-    private sealed class PendingStore : IStore
-    {
-        public void Sync()
-        {
-        }
-
-        public void Dispose()
-        {
         }
     }
 }

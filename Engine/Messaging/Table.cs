@@ -1,0 +1,219 @@
+using System.Text;
+using Quasar.Diagnostics;
+using Quasar.Storage;
+using Quasar.Storage.Tables;
+
+namespace Quasar;
+
+/// <summary>
+/// A durable map from names (consumer names) to lists of positions (sequences), stored in its own
+/// log file. With <see cref="DbOptions.SyncWrites"/>, <see cref="Set"/> and <see cref="Delete"/>
+/// are durable when they return. Thread-safe.
+/// </summary>
+public sealed class Table : IDisposable, IStore
+{
+    private readonly Db db;
+    private readonly TableOptions options;
+    private readonly TableLog log;
+    private readonly CallGate gate;
+    private readonly object sync = new();
+
+    private Table(Db db, TableOptions options, TableLog log)
+    {
+        this.db = db;
+        this.options = options;
+        this.log = log;
+        gate = new CallGate($"Table '{options.Prefix}'");
+    }
+
+    /// <summary>The options the table was opened with.</summary>
+    public TableOptions Options => options;
+
+    /// <summary>Opens (creating if needed) the table named by <see cref="TableOptions.Prefix"/>, repairing a torn tail.</summary>
+    /// <param name="db">The database that owns the table.</param>
+    /// <param name="options">The table's options.</param>
+    /// <returns>The open table.</returns>
+    /// <exception cref="ArgumentException">The prefix is invalid.</exception>
+    /// <exception cref="InvalidOperationException">A store with the same prefix is open on <paramref name="db"/>.</exception>
+    /// <exception cref="CorruptionException">The table file fails validation in a way recovery cannot repair.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="db"/> is disposed.</exception>
+    public static Table Open(Db db, TableOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        StoreNames.Validate(options.Prefix, nameof(options));
+        return db.OpenStore(options.Prefix, () =>
+        {
+            string directory = Path.Combine(db.Directory, StoreNames.Table(options.Prefix));
+            TableLog log = TableLog.Open(db.FileSystem, directory, options.Cache, db.Options.SyncWrites, db.Logger);
+            Log.TableOpened(db.Logger, options.Prefix, log.Count, log.FileLength);
+            return new Table(db, options, log);
+        });
+    }
+
+    /// <summary>Stores <paramref name="positions"/> under <paramref name="name"/>, replacing what it held. No positions: no-op.</summary>
+    /// <param name="name">A non-empty name of at most 1,024 UTF-8 bytes.</param>
+    /// <param name="positions">The positions (at most 1,048,576), stored in the order given.</param>
+    /// <exception cref="ArgumentException">The name is empty or too long, or there are too many positions.</exception>
+    /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
+    public void Set(string name, params ReadOnlySpan<ulong> positions)
+    {
+        ValidateName(name);
+        if (positions.Length > TableFormat.MaxPositions)
+        {
+            throw new ArgumentException($"A name holds at most {TableFormat.MaxPositions} positions; got {positions.Length}.", nameof(positions));
+        }
+
+        gate.Enter();
+        try
+        {
+            if (positions.IsEmpty)
+            {
+                return;
+            }
+
+            lock (sync)
+            {
+                log.Set(name, positions);
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>A copy of the positions stored under <paramref name="name"/>; an empty array when there are none.</summary>
+    /// <param name="name">The name.</param>
+    /// <returns>The positions, in the order they were set.</returns>
+    /// <exception cref="ArgumentException">The name is empty or too long.</exception>
+    /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
+    public ulong[] Get(string name)
+    {
+        ValidateName(name);
+        gate.Enter();
+        try
+        {
+            lock (sync)
+            {
+                return log.Get(name);
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>Copies of every name's positions.</summary>
+    /// <returns>A new dictionary; changing it changes nothing in the table.</returns>
+    /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
+    public IReadOnlyDictionary<string, ulong[]> All()
+    {
+        gate.Enter();
+        try
+        {
+            lock (sync)
+            {
+                return log.All();
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>Removes <paramref name="name"/> and its positions; a missing name is a no-op.</summary>
+    /// <param name="name">The name.</param>
+    /// <exception cref="ArgumentException">The name is empty or too long.</exception>
+    /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
+    public void Delete(string name)
+    {
+        ValidateName(name);
+        gate.Enter();
+        try
+        {
+            lock (sync)
+            {
+                log.Delete(name);
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// The smallest first position and the largest last position over all names (position 0
+    /// counts like any other); <c>Found</c> is false when the table is empty.
+    /// </summary>
+    /// <returns>The range.</returns>
+    /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
+    public (ulong Min, ulong Max, bool Found) Range()
+    {
+        gate.Enter();
+        try
+        {
+            lock (sync)
+            {
+                return log.Range();
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>Makes every set and delete so far durable.</summary>
+    void IStore.Sync()
+    {
+        gate.Enter();
+        try
+        {
+            lock (sync)
+            {
+                log.Sync();
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    /// <summary>
+    /// Waits for calls in flight, then syncs and closes the table's file and releases its prefix.
+    /// Idempotent; later calls throw <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (!gate.Close())
+        {
+            return;
+        }
+
+        try
+        {
+            lock (sync)
+            {
+                log.Dispose();
+            }
+        }
+        finally
+        {
+            db.Unregister(options.Prefix, this);
+        }
+    }
+
+    private static void ValidateName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (Encoding.UTF8.GetByteCount(name) > TableFormat.MaxNameBytes)
+        {
+            throw new ArgumentException($"A name is at most {TableFormat.MaxNameBytes} UTF-8 bytes long.", nameof(name));
+        }
+    }
+}

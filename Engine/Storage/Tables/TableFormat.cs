@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Quasar.Storage.Tables;
+
+/// <summary>
+/// Byte layout of table files (FORMAT.md, "Table file"): a 32-byte header, then records, each a
+/// length, a CRC-32C and a body that sets or deletes one name. Positions are stored as binary
+/// little-endian u64s, not as <see cref="Sequence.EncodeList(ReadOnlySpan{ulong})"/> text: sequences are usually
+/// 19-20 digit timestamps, so binary is smaller, fixed-size and needs no parsing.
+/// </summary>
+internal static class TableFormat
+{
+    /// <summary>The format version this build writes and the only one it reads.</summary>
+    public const uint Version = 1;
+
+    /// <summary>Size of the file header.</summary>
+    public const int HeaderSize = 32;
+
+    /// <summary>Size of a record's frame (length and checksum) before its body.</summary>
+    public const int FrameSize = 8;
+
+    /// <summary>The longest name in UTF-8 bytes.</summary>
+    public const int MaxNameBytes = 1024;
+
+    /// <summary>The most positions one name may hold.</summary>
+    public const int MaxPositions = 1 << 20;
+
+    /// <summary>"QUASARTB": the first eight bytes of every table file.</summary>
+    public const ulong HeaderMagic = 0x4254_5241_5341_5551; // bytes 'Q','U','A','S','A','R','T','B'
+
+    /// <summary>Record kind: the name now holds the positions in the body.</summary>
+    public const byte KindSet = 1;
+
+    /// <summary>Record kind: the name no longer exists.</summary>
+    public const byte KindDelete = 2;
+
+    /// <summary>Writes a file header with <paramref name="generation"/> (bumped on every rewrite).</summary>
+    public static void WriteHeader(Span<byte> destination, ulong generation)
+    {
+        destination = destination[..HeaderSize];
+        destination.Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(destination, HeaderMagic);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Version);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], generation);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C.Compute(destination[..28]));
+    }
+
+    /// <summary>Validates a file header and returns its generation.</summary>
+    /// <exception cref="CorruptionException">Bad magic, checksum, or an unknown version.</exception>
+    public static ulong ReadHeader(ReadOnlySpan<byte> source, string path)
+    {
+        if (source.Length < HeaderSize || BinaryPrimitives.ReadUInt64LittleEndian(source) != HeaderMagic)
+        {
+            throw new CorruptionException(path, 0, "not a Quasar table file (bad magic or too short)");
+        }
+
+        if (BinaryPrimitives.ReadUInt32LittleEndian(source[28..]) != Crc32C.Compute(source[..28]))
+        {
+            throw new CorruptionException(path, 28, "table header checksum mismatch");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
+        if (version != Version)
+        {
+            throw new CorruptionException(path, 8, $"unsupported table format version {version} (this build reads version {Version}); the file was left untouched");
+        }
+
+        return BinaryPrimitives.ReadUInt64LittleEndian(source[16..]);
+    }
+
+    /// <summary>The encoded size (frame included) of a record for <paramref name="nameBytes"/> and <paramref name="positions"/> positions.</summary>
+    public static int RecordLength(int nameBytes, int positions, byte kind) =>
+        FrameSize + 3 + nameBytes + (kind == KindSet ? 4 + (positions * 8) : 0);
+
+    /// <summary>Encodes a record into <paramref name="destination"/> (exactly <see cref="RecordLength"/> bytes).</summary>
+    public static void WriteRecord(Span<byte> destination, byte kind, string name, int nameBytes, ReadOnlySpan<ulong> positions)
+    {
+        int length = RecordLength(nameBytes, positions.Length, kind);
+        Span<byte> body = destination[FrameSize..length];
+        body[0] = kind;
+        BinaryPrimitives.WriteUInt16LittleEndian(body[1..], (ushort)nameBytes);
+        Encoding.UTF8.GetBytes(name, body.Slice(3, nameBytes));
+        if (kind == KindSet)
+        {
+            Span<byte> values = body[(3 + nameBytes)..];
+            BinaryPrimitives.WriteUInt32LittleEndian(values, (uint)positions.Length);
+            for (int i = 0; i < positions.Length; i++)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(values[(4 + (i * 8))..], positions[i]);
+            }
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(destination, (uint)body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], Crc32C.Compute(body));
+    }
+
+    /// <summary>A decoded, checksum-verified record.</summary>
+    public readonly record struct Record(byte Kind, string Name, ulong[] Positions, int Length);
+
+    /// <summary>Where a record ends (frame included), or -1 when its frame is cut off.</summary>
+    public static long DeclaredEnd(ReadOnlySpan<byte> frame, long offset) =>
+        frame.Length < FrameSize ? -1 : offset + FrameSize + BinaryPrimitives.ReadUInt32LittleEndian(frame);
+
+    /// <summary>Decodes the record at the start of <paramref name="source"/>; null with a reason when it is invalid.</summary>
+    public static string? TryReadRecord(ReadOnlySpan<byte> source, out Record record)
+    {
+        record = default;
+        if (source.Length < FrameSize)
+        {
+            return "record frame cut off";
+        }
+
+        uint bodyLength = BinaryPrimitives.ReadUInt32LittleEndian(source);
+        if (bodyLength > source.Length - FrameSize)
+        {
+            return "record cut off";
+        }
+
+        ReadOnlySpan<byte> body = source.Slice(FrameSize, (int)bodyLength);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(source[4..]) != Crc32C.Compute(body))
+        {
+            return "record checksum mismatch";
+        }
+
+        if (body.Length < 3)
+        {
+            return "record body too short";
+        }
+
+        byte kind = body[0];
+        int nameBytes = BinaryPrimitives.ReadUInt16LittleEndian(body[1..]);
+        if (kind is not (KindSet or KindDelete) || body.Length < 3 + nameBytes)
+        {
+            return "record body malformed";
+        }
+
+        string name = Encoding.UTF8.GetString(body.Slice(3, nameBytes));
+        ulong[] positions = [];
+        if (kind == KindSet)
+        {
+            ReadOnlySpan<byte> values = body[(3 + nameBytes)..];
+            if (values.Length < 4)
+            {
+                return "record body malformed";
+            }
+
+            uint count = BinaryPrimitives.ReadUInt32LittleEndian(values);
+            if (count == 0 || values.Length != 4 + ((long)count * 8))
+            {
+                return "record body malformed";
+            }
+
+            positions = new ulong[count];
+            for (int i = 0; i < positions.Length; i++)
+            {
+                positions[i] = BinaryPrimitives.ReadUInt64LittleEndian(values[(4 + (i * 8))..]);
+            }
+        }
+        else if (body.Length != 3 + nameBytes)
+        {
+            return "record body malformed";
+        }
+
+        record = new Record(kind, name, positions, FrameSize + (int)bodyLength);
+        return null;
+    }
+}
