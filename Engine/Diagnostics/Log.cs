@@ -34,5 +34,4 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Opened table {Prefix}: {Names} name(s), {Bytes} byte(s)")]
     public static partial void TableOpened(ILogger logger, string prefix, int names, long bytes);
-
 }
