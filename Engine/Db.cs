@@ -14,6 +14,7 @@ public sealed class Db : IDisposable
     private readonly DirectoryLock directoryLock;
     private readonly Dictionary<string, IStore> stores = new(StringComparer.Ordinal);
     private readonly object storesLock = new();
+    private readonly List<IAttachment> attachments = [];
     private bool disposed;
 
     private Db(string directory, DbOptions options, DirectoryLock directoryLock)
@@ -95,6 +96,7 @@ public sealed class Db : IDisposable
 
         try
         {
+            StopAttachments(null, null);
             foreach (IStore store in open)
             {
                 store.Dispose();
@@ -149,6 +151,44 @@ public sealed class Db : IDisposable
 
         public void Dispose()
         {
+        }
+    }
+
+    /// <summary>Registers a background worker so that disposal stops it first.</summary>
+    internal void Attach(IAttachment attachment)
+    {
+        lock (storesLock)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            attachments.Add(attachment);
+        }
+    }
+
+    /// <summary>Forgets a worker that stopped on its own.</summary>
+    internal void Detach(IAttachment attachment)
+    {
+        lock (storesLock)
+        {
+            attachments.Remove(attachment);
+        }
+    }
+
+    /// <summary>
+    /// Stops the workers that use <paramref name="store"/> (all of them when null), in stop order,
+    /// passing <paramref name="reason"/> on (null: an orderly stop).
+    /// </summary>
+    internal void StopAttachments(IStore? store, Exception? reason)
+    {
+        IAttachment[] stopping;
+        lock (storesLock)
+        {
+            stopping = [.. attachments.Where(a => store is null || a.Uses(store)).OrderBy(a => a.StopOrder)];
+        }
+
+        foreach (IAttachment attachment in stopping)
+        {
+            attachment.Stop(reason);
+            Detach(attachment);
         }
     }
 

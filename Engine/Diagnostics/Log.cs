@@ -34,4 +34,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Opened table {Prefix}: {Names} name(s), {Bytes} byte(s)")]
     public static partial void TableOpened(ILogger logger, string prefix, int names, long bytes);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "A {Callback} callback threw; the engine caught it and goes on")]
+    public static partial void CallbackFailed(ILogger logger, string callback, Exception exception);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Producer on ledger {Prefix}: write failed ({Reason}); retry {Attempt} of {Retries} in {Delay}")]
+    public static partial void ProducerRetry(ILogger logger, string prefix, string reason, int attempt, int retries, TimeSpan delay);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "Producer on ledger {Prefix} stopped: {Reason}")]
+    public static partial void ProducerStopped(ILogger logger, string prefix, string reason);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Debug, Message = "Cleaner on ledger {Prefix} deleted {Count} entries through sequence {Sequence}")]
+    public static partial void CleanerDeleted(ILogger logger, string prefix, long count, ulong sequence);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Cleaner on ledger {Prefix}: pass failed, retrying next interval")]
+    public static partial void CleanerFailed(ILogger logger, string prefix, Exception exception);
 }

@@ -32,6 +32,9 @@ public sealed class Ledger : IDisposable, IStore
     /// <summary>The largest payload a ledger accepts: 16 MiB.</summary>
     public const int MaxPayloadLength = SegmentFormat.MaxPayloadLength;
 
+    /// <summary>The database the store belongs to.</summary>
+    internal Db Db => db;
+
     /// <summary>The options the ledger was opened with.</summary>
     public LedgerOptions Options => options;
 
@@ -149,6 +152,7 @@ public sealed class Ledger : IDisposable, IStore
 
                 CheckMonotonic(entries, log.Head);
                 log.Append(entries);
+                RecordWrite(entries);
                 cache?.Add(entries);
                 Notify(entries[^1].Sequence);
             }
@@ -156,6 +160,23 @@ public sealed class Ledger : IDisposable, IStore
         finally
         {
             gate.Exit();
+        }
+    }
+
+    private void RecordWrite(ReadOnlySpan<Entry> entries)
+    {
+        if (QuasarMetrics.EntriesWritten.Enabled || QuasarMetrics.BytesWritten.Enabled || QuasarMetrics.WriteBatches.Enabled)
+        {
+            long bytes = 0;
+            foreach (Entry entry in entries)
+            {
+                bytes += entry.Payload.Length;
+            }
+
+            KeyValuePair<string, object?> tag = QuasarMetrics.LedgerTag(options.Prefix);
+            QuasarMetrics.EntriesWritten.Add(entries.Length, tag);
+            QuasarMetrics.BytesWritten.Add(bytes, tag);
+            QuasarMetrics.WriteBatches.Add(1, tag);
         }
     }
 
@@ -231,13 +252,13 @@ public sealed class Ledger : IDisposable, IStore
                 sequence = tail + 1;
             }
 
-            if (cache is not null && cache.TryRead(sequence, amount, out List<Entry>? cached))
+            if (cache is null || !cache.TryRead(sequence, amount, out List<Entry>? entries))
             {
-                return cached;
+                entries = new List<Entry>(Math.Min(amount, 1024));
+                log.Read(sequence, amount, entries);
             }
 
-            var entries = new List<Entry>(Math.Min(amount, 1024));
-            log.Read(sequence, amount, entries);
+            QuasarMetrics.EntriesRead.Add(entries.Count, QuasarMetrics.LedgerTag(options.Prefix));
             return entries;
         }
         finally
@@ -371,6 +392,13 @@ public sealed class Ledger : IDisposable, IStore
     /// </summary>
     public void Dispose()
     {
+        if (gate.IsClosed)
+        {
+            return;
+        }
+
+        // Workers that use this store stop first, failing their pending work with this exception.
+        db.StopAttachments(this, new ObjectDisposedException(gate.ObjectName));
         if (!gate.Close())
         {
             return;

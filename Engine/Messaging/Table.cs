@@ -26,6 +26,9 @@ public sealed class Table : IDisposable, IStore
         gate = new CallGate($"Table '{options.Prefix}'");
     }
 
+    /// <summary>The database the store belongs to.</summary>
+    internal Db Db => db;
+
     /// <summary>The options the table was opened with.</summary>
     public TableOptions Options => options;
 
@@ -190,6 +193,13 @@ public sealed class Table : IDisposable, IStore
     /// </summary>
     public void Dispose()
     {
+        if (gate.IsClosed)
+        {
+            return;
+        }
+
+        // Workers that use this store stop first, failing their pending work with this exception.
+        db.StopAttachments(this, new ObjectDisposedException(gate.ObjectName));
         if (!gate.Close())
         {
             return;

@@ -11,6 +11,9 @@ internal sealed class CallGate(string objectName)
     private const int ClosedBit = 1 << 30;
     private int state;
 
+    /// <summary>The name used in <see cref="ObjectDisposedException"/>.</summary>
+    public string ObjectName => objectName;
+
     /// <summary>Whether <see cref="Close"/> has started.</summary>
     public bool IsClosed => (Volatile.Read(ref state) & ClosedBit) != 0;
 

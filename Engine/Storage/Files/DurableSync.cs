@@ -14,6 +14,19 @@ internal static partial class DurableSync
     /// <summary>Makes the file's written data durable.</summary>
     public static void SyncData(SafeFileHandle handle)
     {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            SyncDataCore(handle);
+        }
+        finally
+        {
+            Diagnostics.QuasarMetrics.RecordFsync(started);
+        }
+    }
+
+    private static void SyncDataCore(SafeFileHandle handle)
+    {
         if (OperatingSystem.IsLinux())
         {
             bool added = false;

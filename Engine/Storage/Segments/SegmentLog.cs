@@ -384,11 +384,22 @@ internal sealed class SegmentLog : IDisposable
 
     private static long End(Segment[] segments) => segments.Length == 0 ? 0 : segments[^1].FirstGlobal + segments[^1].Count;
 
-    /// <summary>The index of the first segment whose last sequence is at least <paramref name="sequence"/> (the length when none).</summary>
+    /// <summary>
+    /// The index of the first segment whose last sequence is at least <paramref name="sequence"/>
+    /// (the length when none, or the last segment when it holds no committed entry). A segment with
+    /// no committed entry - only the last can be one: a roll publishes the new segment before its
+    /// first batch commits - is left out of the search: its LastSequence (0, or the next batch's,
+    /// published before Count) would break the order the binary search relies on.
+    /// </summary>
     private static int FirstSegmentReaching(Segment[] segments, ulong sequence)
     {
         int low = 0;
         int high = segments.Length;
+        if (high > 0 && segments[high - 1].Count == 0)
+        {
+            high--;
+        }
+
         while (low < high)
         {
             int mid = (low + high) >> 1;

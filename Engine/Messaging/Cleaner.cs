@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Logging;
+using Quasar.Diagnostics;
+using Quasar.Storage;
+
+namespace Quasar;
+
+/// <summary>
+/// Deletes old entries from a ledger periodically: keeps <see cref="CleanerOptions.Retention"/>
+/// newest entries, never deletes past the lowest first position stored in any configured table
+/// (a consumer's "done up to here"), except that above <see cref="CleanerOptions.Threshold"/>
+/// entries it deletes regardless. Before it persists a deletion it makes the tables' state durable,
+/// so a crash can never leave a stored position below the ledger's tail.
+/// </summary>
+public sealed class Cleaner : IDisposable, IAttachment
+{
+    private readonly Ledger ledger;
+    private readonly CleanerOptions options;
+    private readonly Table[] tables;
+    private readonly ILogger logger;
+    private readonly object passLock = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task loop;
+    private int disposed;
+
+    /// <summary>Creates the cleaner and starts its periodic passes.</summary>
+    /// <param name="ledger">The ledger to clean.</param>
+    /// <param name="options">The cleaner's options.</param>
+    /// <exception cref="ArgumentOutOfRangeException">Interval is not above zero, or Retention or Threshold is negative.</exception>
+    /// <exception cref="ArgumentException">Tables holds a null.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger's database is disposed.</exception>
+    public Cleaner(Ledger ledger, CleanerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Retention, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Threshold, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.Tables, nameof(options));
+        if (options.Tables.Any(t => t is null))
+        {
+            throw new ArgumentException("Tables must not hold null.", nameof(options));
+        }
+
+        this.ledger = ledger;
+        this.options = options;
+        tables = [.. options.Tables];
+        logger = ledger.Db.Logger;
+        ledger.Db.Attach(this);
+        loop = Task.Run(RunAsync);
+    }
+
+    int IAttachment.StopOrder => 2;
+
+    /// <summary>Runs one pass now.</summary>
+    /// <returns>How many entries were deleted.</returns>
+    /// <exception cref="ObjectDisposedException">The cleaner, its ledger or one of its tables is disposed.</exception>
+    public long Clean()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        lock (passLock)
+        {
+            return Pass();
+        }
+    }
+
+    private long Pass()
+    {
+        long length = ledger.Length;
+        if (length <= options.Retention)
+        {
+            return 0;
+        }
+
+        // The newest entry retention lets go of.
+        ulong target = ledger.Index(length - options.Retention - 1).Sequence;
+        foreach (Table table in tables)
+        {
+            (ulong min, _, bool found) = table.Range();
+            if (found)
+            {
+                target = Math.Min(target, min);
+            }
+        }
+
+        if (options.Threshold > 0 && length > options.Threshold)
+        {
+            long keep = Math.Max(options.Threshold, options.Retention);
+            target = Math.Max(target, ledger.Index(length - keep - 1).Sequence);
+        }
+
+        if (target <= ledger.Tail)
+        {
+            return 0;
+        }
+
+        foreach (IStore table in tables)
+        {
+            table.Sync(); // the positions this pass relied on are durable before the deletion is
+        }
+
+        long deleted = ledger.Delete(target);
+        if (deleted > 0)
+        {
+            QuasarMetrics.EntriesCleaned.Add(deleted, QuasarMetrics.LedgerTag(ledger.Options.Prefix));
+            Log.CleanerDeleted(logger, ledger.Options.Prefix, deleted, target);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Stops the periodic passes (waiting for one in progress). Idempotent.</summary>
+    public void Dispose()
+    {
+        Stop();
+        ledger.Db.Detach(this);
+    }
+
+    bool IAttachment.Uses(IStore store) => ReferenceEquals(store, ledger) || tables.Any(t => ReferenceEquals(t, store));
+
+    void IAttachment.Stop(Exception? reason) => Stop();
+
+    private void Stop()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        stopping.Cancel();
+        if (!loop.IsCompleted && Task.CurrentId != loop.Id)
+        {
+            loop.Wait();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        using var timer = new PeriodicTimer(options.Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))
+            {
+                try
+                {
+                    lock (passLock)
+                    {
+                        if (!stopping.IsCancellationRequested)
+                        {
+                            Pass();
+                        }
+                    }
+                }
+                catch (ObjectDisposedException error)
+                {
+                    Callbacks.Invoke(options.Errors, error, logger, "cleaner errors");
+                    return; // its ledger or a table is gone: nothing left to clean
+                }
+#pragma warning disable CA1031 // a failed pass is reported and retried next interval
+                catch (Exception error)
+#pragma warning restore CA1031
+                {
+                    Log.CleanerFailed(logger, ledger.Options.Prefix, error);
+                    Callbacks.Invoke(options.Errors, error, logger, "cleaner errors");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // disposed
+        }
+    }
+}
