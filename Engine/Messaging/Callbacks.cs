@@ -25,4 +25,18 @@ internal static class Callbacks
             Log.CallbackFailed(logger, name, error);
         }
     }
+
+    /// <summary>Reports an outcome (null: success) to an ack callback and/or a task, whichever is set.</summary>
+    public static void Complete(Action<Exception?>? ack, TaskCompletionSource? completion, Exception? error, ILogger logger, string name)
+    {
+        Invoke(ack, error, logger, name);
+        if (error is null)
+        {
+            completion?.TrySetResult();
+        }
+        else
+        {
+            completion?.TrySetException(error);
+        }
+    }
 }

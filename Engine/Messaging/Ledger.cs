@@ -321,6 +321,23 @@ public sealed class Ledger : IDisposable, IStore
         }
     }
 
+    /// <summary>The number of live entries with a sequence above <paramref name="sequence"/>.</summary>
+    internal long CountAfter(ulong sequence)
+    {
+        gate.Enter();
+        try
+        {
+            lock (writeLock)
+            {
+                return log.CountAfter(sequence);
+            }
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
     /// <summary>
     /// Sends the new Head to <paramref name="receiver"/> after every write with
     /// <see cref="ChannelWriter{T}.TryWrite"/>: a full receiver misses the notification and never

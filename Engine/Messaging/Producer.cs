@@ -59,18 +59,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// <summary>A queued entry with how to report its outcome, or a flush marker.</summary>
     private readonly record struct Item(Entry Entry, Action<Exception?>? Ack, TaskCompletionSource? Completion, bool IsFlush = false)
     {
-        public void Complete(Exception? error, ILogger logger)
-        {
-            Callbacks.Invoke(Ack, error, logger, "producer ack");
-            if (error is null)
-            {
-                Completion?.TrySetResult();
-            }
-            else
-            {
-                Completion?.TrySetException(error);
-            }
-        }
+        public void Complete(Exception? error, ILogger logger) => Callbacks.Complete(Ack, Completion, error, logger, "producer ack");
     }
 
     int IAttachment.StopOrder => 0;

@@ -320,6 +320,13 @@ internal sealed class SegmentLog : IDisposable
         }
     }
 
+    /// <summary>The number of live entries above <paramref name="sequence"/> (the caller excludes deletes).</summary>
+    public long CountAfter(ulong sequence)
+    {
+        LogState current = state;
+        return End(current.Segments) - Math.Max(GlobalUpperBound(current.Segments, sequence), current.FirstLive);
+    }
+
     /// <summary>Makes everything appended and deleted so far durable.</summary>
     public void Sync()
     {
