@@ -252,7 +252,11 @@ public sealed class Ledger : IDisposable, IStore
                 sequence = tail + 1;
             }
 
-            if (cache is null || !cache.TryRead(sequence, amount, out List<Entry>? entries))
+            // Head before the cache: Write appends to the log (publishing Head and Length) before it
+            // adds to the cache, so a cache that stops below this Head is missing a batch a caller
+            // may already have seen; the log has it.
+            ulong head = log.Head;
+            if (cache is null || !cache.TryRead(sequence, amount, out List<Entry>? entries) || MissesNewest(entries, sequence, amount, head))
             {
                 entries = new List<Entry>(Math.Min(amount, 1024));
                 log.Read(sequence, amount, entries);
@@ -266,6 +270,10 @@ public sealed class Ledger : IDisposable, IStore
             gate.Exit();
         }
     }
+
+    /// <summary>Whether a cached read stops short of <paramref name="head"/> although it was not cut by <paramref name="amount"/>.</summary>
+    private static bool MissesNewest(List<Entry> cached, ulong sequence, int amount, ulong head) =>
+        cached.Count < amount && (cached.Count == 0 ? sequence <= head : cached[^1].Sequence < head);
 
     /// <summary>
     /// The sequence at a position among the live entries: 0 is the oldest, -1 the newest.
