@@ -19,6 +19,9 @@ internal interface IFileSystem
     /// <summary>Atomically replaces <paramref name="destination"/> with <paramref name="source"/>.</summary>
     void Rename(string source, string destination);
 
+    /// <summary>Whether a directory exists.</summary>
+    bool DirectoryExists(string path);
+
     /// <summary>Creates a directory (and its parents) if missing.</summary>
     void CreateDirectory(string path);
 

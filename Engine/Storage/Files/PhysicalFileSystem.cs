@@ -19,6 +19,9 @@ internal sealed class PhysicalFileSystem : IFileSystem
     public void Rename(string source, string destination) => File.Move(source, destination, overwrite: true);
 
     /// <inheritdoc />
+    public bool DirectoryExists(string path) => System.IO.Directory.Exists(path);
+
+    /// <inheritdoc />
     public void CreateDirectory(string path) => System.IO.Directory.CreateDirectory(path);
 
     /// <inheritdoc />

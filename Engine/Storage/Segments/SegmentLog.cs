@@ -72,7 +72,7 @@ internal sealed class SegmentLog : IDisposable
     /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and recovers it.</summary>
     public static SegmentLog Open(IFileSystem fs, string directory, string name, long segmentSize, bool syncWrites, ILogger logger)
     {
-        bool created = !System.IO.Directory.Exists(directory);
+        bool created = !fs.DirectoryExists(directory);
         fs.CreateDirectory(directory);
         if (created)
         {

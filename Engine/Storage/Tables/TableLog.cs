@@ -27,6 +27,7 @@ internal sealed class TableLog : IDisposable
     private readonly IFileSystem fs;
     private readonly ILogger logger;
     private readonly string directory;
+    private readonly string path;
     private readonly bool cache;
     private readonly bool syncWrites;
     private readonly Dictionary<string, Live> live = new(StringComparer.Ordinal);
@@ -40,6 +41,7 @@ internal sealed class TableLog : IDisposable
         this.fs = fs;
         this.logger = logger;
         this.directory = directory;
+        path = System.IO.Path.Combine(directory, FileName);
         this.cache = cache;
         this.syncWrites = syncWrites;
         this.file = file;
@@ -55,8 +57,8 @@ internal sealed class TableLog : IDisposable
         public ulong[]? Positions;
     }
 
-    /// <summary>The current file's path.</summary>
-    public string Path => file.Path;
+    /// <summary>The table file's path. Not <c>file.Path</c>: after a rewrite the handle was opened under the temporary name.</summary>
+    public string Path => path;
 
     /// <summary>The current file's length.</summary>
     public long FileLength => length;
@@ -67,7 +69,7 @@ internal sealed class TableLog : IDisposable
     /// <summary>Opens (creating if needed) the table in <paramref name="directory"/>, repairing a torn tail.</summary>
     public static TableLog Open(IFileSystem fs, string directory, bool cache, bool syncWrites, ILogger logger)
     {
-        bool created = !System.IO.Directory.Exists(directory);
+        bool created = !fs.DirectoryExists(directory);
         fs.CreateDirectory(directory);
         if (created)
         {
@@ -249,13 +251,13 @@ internal sealed class TableLog : IDisposable
             Span<byte> bytes = buffer.AsSpan(0, entry.Length);
             if (file.Read(bytes, entry.Offset) < entry.Length)
             {
-                throw new CorruptionException(file.Path, entry.Offset, $"file ends inside the record of '{name}'");
+                throw new CorruptionException(path, entry.Offset, $"file ends inside the record of '{name}'");
             }
 
             string? problem = TableFormat.TryReadRecord(bytes, out TableFormat.Record record);
             if (problem is not null || record.Name != name || record.Kind != TableFormat.KindSet)
             {
-                throw new CorruptionException(file.Path, entry.Offset, problem ?? $"record does not hold '{name}'");
+                throw new CorruptionException(path, entry.Offset, problem ?? $"record does not hold '{name}'");
             }
 
             return record.Positions;
@@ -304,7 +306,6 @@ internal sealed class TableLog : IDisposable
     /// </summary>
     public void Rewrite()
     {
-        string path = file.Path;
         string temporary = path + ".tmp";
         IStorageFile rewritten = fs.Open(temporary, FileMode.Create, writable: true);
         try
