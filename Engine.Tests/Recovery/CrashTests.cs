@@ -1,0 +1,407 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Quasar.Tests.Support;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace Quasar.Tests.Recovery;
+
+/// <summary>
+/// Kills a writer process (tools/Quasar.CrashWriter) with SIGKILL at random moments, over and over
+/// on the same directory, and checks after each kill that every acknowledged batch is there, that
+/// no part of a batch is ever visible without the rest, and that the ledger goes on working.
+/// QUASAR_CRASH_ITERATIONS sets the number of kills per run (default 20); QUASAR_CRASH_SEED replays a
+/// run (the seed is printed in the test output and in every failure message).
+/// </summary>
+public sealed class CrashTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Prefix = "crash:Log";
+    private const long SegmentSize = 4096;
+    private const int MaxBatch = 50;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    /// <summary>
+    /// With <see cref="DbOptions.SyncWrites"/> an acknowledged batch is on disk; without it, it has
+    /// reached the operating system, which is enough to survive the death of the process.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Acknowledged_batches_survive_a_kill_at_any_moment_and_no_partial_batch_is_ever_visible(bool syncWrites)
+    {
+        int iterations = EnvironmentInt("QUASAR_CRASH_ITERATIONS") ?? 20;
+        int masterSeed = EnvironmentInt("QUASAR_CRASH_SEED") ?? Random.Shared.Next();
+        output.WriteLine($"QUASAR_CRASH_SEED={masterSeed}, {iterations} iterations, SyncWrites {syncWrites}");
+        var random = new Random(masterSeed);
+        string child = FindChild();
+        string db = Path.Combine(temp.Path, "db");
+        var history = new History();
+        var watch = Stopwatch.StartNew();
+
+        for (int iteration = 0; iteration < iterations; iteration++)
+        {
+            int seed = random.Next();
+            int delay = random.Next(50, 401);
+            ChildRun run = RunAndKill(child, db, seed, syncWrites, TimeSpan.FromMilliseconds(delay));
+            string context = $"iteration {iteration} (SyncWrites {syncWrites}, QUASAR_CRASH_SEED={masterSeed}, child seed {seed}, killed {delay} ms after ready)";
+            try
+            {
+                CheckIteration(db, syncWrites, run, history, random);
+            }
+            catch (Exception error)
+            {
+                throw new XunitException(
+                    $"{context}: {error.GetType().Name}: {error.Message}\n"
+                    + $"child stdout (last lines):\n{string.Join('\n', run.Lines.TakeLast(10))}\n"
+                    + $"child stderr:\n{run.Stderr}\n"
+                    + $"recovery warnings (last):\n{string.Join('\n', history.RecoveryWarnings.TakeLast(5))}",
+                    error);
+            }
+
+            output.WriteLine($"iteration {iteration}: child seed {seed}, kill after {delay} ms, {run.Acks.Count} acks, {run.Deletes.Count} deletes; Head {history.Head}, Tail {history.Tail}");
+        }
+
+        foreach (string warning in history.RecoveryWarnings)
+        {
+            output.WriteLine($"recovery: {warning}");
+        }
+
+        int segments = Directory.GetFiles(db, "*.seg", SearchOption.AllDirectories).Length;
+        output.WriteLine($"{iterations} kills in {watch.Elapsed.TotalSeconds:F1} s: {history.Batches.Count} known batches, Head {history.Head}, Tail {history.Tail}, {segments} segment files");
+    }
+
+    /// <summary>
+    /// Delete persists the tail first and unlinks whole segments after; a crash in between leaves
+    /// segments whose entries are all deleted. Opening finishes the job.
+    /// </summary>
+    [Fact]
+    public void A_delete_interrupted_before_its_segments_were_unlinked_is_finished_on_open()
+    {
+        string db = Path.Combine(temp.Path, "db");
+        Entry[] all = LedgerFiles.Batch(1, 30);
+        string[] segments;
+        var saved = new Dictionary<string, byte[]>();
+        using (OpenLedger open = OpenLedger.Open(db, 300))
+        {
+            foreach (Entry[] batch in all.Chunk(3))
+            {
+                open.Ledger.Write(batch);
+            }
+
+            segments = LedgerFiles.Segments(db);
+            Assert.Equal(5, segments.Length);
+            foreach (string segment in segments[..2])
+            {
+                saved[segment] = File.ReadAllBytes(segment);
+                saved[LedgerFiles.IndexOf(segment)] = File.ReadAllBytes(LedgerFiles.IndexOf(segment));
+            }
+
+            Assert.Equal(14L, open.Ledger.Delete(14));
+            Assert.Equal(segments[2..], LedgerFiles.Segments(db));
+        }
+
+        foreach ((string file, byte[] bytes) in saved)
+        {
+            File.WriteAllBytes(file, bytes);
+        }
+
+        using (OpenLedger open = OpenLedger.Open(db, 300))
+        {
+            Assert.Equal(segments[2..], LedgerFiles.Segments(db));
+            Assert.All(saved.Keys, file => Assert.False(File.Exists(file), $"{file} was not removed"));
+            Assert.Equal(14UL, open.Ledger.Tail);
+            Assert.Equal(16, open.Ledger.Length);
+            Assert.Equal((15UL, true), open.Ledger.Index(0));
+            TestEntries.AssertMatches(all[14..], open.Ledger.Read(1, 100));
+        }
+    }
+
+    private static void CheckIteration(string db, bool syncWrites, ChildRun run, History history, Random random)
+    {
+        Assert.True(run.Ready, "the child never reported it was ready");
+        Assert.False(run.ExitedBeforeKill, $"the child exited on its own with code {run.ExitCode}");
+        Assert.Equal(137, run.ExitCode); // 128 + SIGKILL
+        Assert.True(string.IsNullOrEmpty(run.Stderr), "the child wrote to stderr");
+
+        // The child saw exactly the state the test left behind.
+        Assert.Equal($"ready {history.Head} {history.Tail} {history.Head - history.Tail}", run.Lines[0]);
+        history.Batches.AddRange(run.Acks);
+        if (run.Deletes.Count > 0)
+        {
+            history.LastDelete = Math.Max(history.LastDelete, run.Deletes.Max());
+        }
+
+        Entry[] next;
+        var recovery = new WarningLog();
+        using (OpenLedger open = OpenLedger.Open(db, SegmentSize, syncWrites, Prefix, recovery))
+        {
+            history.RecoveryWarnings.AddRange(recovery.Messages);
+            CheckLedger(open.Ledger, history);
+            history.Head = open.Ledger.Head;
+            history.Tail = open.Ledger.Tail;
+
+            // Writable: the next batch goes right after the recovered Head.
+            next = MakeBatch(history.Head + 1, random.Next(1, MaxBatch + 1));
+            open.Ledger.Write(next);
+            history.Batches.Add((next[0].Sequence, next[^1].Sequence));
+        }
+
+        using (OpenLedger open = OpenLedger.Open(db, SegmentSize, syncWrites, Prefix))
+        {
+            CheckLedger(open.Ledger, history);
+            Assert.Equal(next[^1].Sequence, open.Ledger.Head);
+            history.Head = open.Ledger.Head;
+            history.Tail = open.Ledger.Tail;
+        }
+    }
+
+    /// <summary>
+    /// Sequences are written without gaps from 1, and Delete never passes Head, so the live entries
+    /// must be exactly Tail+1..Head; every one must carry its own payload; batches must be whole
+    /// (only deletion may cut one, from below); and every acknowledged batch must be there.
+    /// </summary>
+    private static void CheckLedger(Ledger ledger, History history)
+    {
+        ulong head = ledger.Head;
+        ulong tail = ledger.Tail;
+        long length = ledger.Length;
+        Assert.True(tail >= history.LastDelete, $"Tail {tail} is below the last acknowledged delete {history.LastDelete}");
+        Assert.True(head >= tail, $"Head {head} is below Tail {tail}");
+        ulong acknowledgedHead = history.Batches.Count == 0 ? 0 : history.Batches.Max(b => b.Last);
+        Assert.True(head >= acknowledgedHead, $"Head {head} is below the last acknowledged sequence {acknowledgedHead}");
+        Assert.Equal((long)(head - tail), length);
+
+        IReadOnlyList<Entry> entries = ledger.Read(1, int.MaxValue);
+        Assert.Equal(length, entries.Count);
+        (ulong First, int Count) previousBatch = default;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            ulong sequence = tail + 1 + (ulong)i;
+            Assert.Equal(sequence, entries[i].Sequence);
+            (ulong first, int count) = Parse(entries[i]);
+            Assert.True(first <= sequence && sequence < first + (ulong)count, $"entry {sequence} claims batch {first}+{count}");
+            if (i > 0 && first != previousBatch.First)
+            {
+                Assert.Equal(sequence, first); // a new batch starts at its first entry...
+                Assert.Equal(sequence - 1, previousBatch.First + (ulong)previousBatch.Count - 1); // ...right after the previous one ended
+            }
+
+            previousBatch = (first, count);
+        }
+
+        if (length > 0)
+        {
+            Assert.Equal(head, previousBatch.First + (ulong)previousBatch.Count - 1); // the last batch is whole
+            Assert.Equal((head, true), ledger.Index(-1));
+            Assert.Equal((tail + 1, true), ledger.Index(0));
+        }
+
+        Assert.Equal((head, false), ledger.Index(length));
+        foreach ((ulong first, ulong last) in history.Batches.Where(b => b.Last > tail))
+        {
+            // Present (Tail < last <= Head, no gaps), and written as this very batch.
+            ulong from = Math.Max(first, tail + 1);
+            for (ulong sequence = from; sequence <= last; sequence++)
+            {
+                Assert.Equal((first, (int)(last - first + 1)), Parse(entries[(int)(sequence - tail - 1)]));
+            }
+        }
+    }
+
+    /// <summary>Checks a payload byte for byte and returns the batch it names.</summary>
+    private static (ulong First, int Count) Parse(Entry entry)
+    {
+        string text = Encoding.ASCII.GetString(entry.Payload.Span);
+        string[] fields = text.Split(' ', 4);
+        Assert.True(fields.Length == 4 && fields[0].StartsWith("seq=", StringComparison.Ordinal), $"entry {entry.Sequence} has a malformed payload '{text}'");
+        ulong first = ulong.Parse(fields[1].AsSpan("first=".Length), CultureInfo.InvariantCulture);
+        int count = int.Parse(fields[2].AsSpan("count=".Length), CultureInfo.InvariantCulture);
+        Assert.Equal(Payload(entry.Sequence, first, count), text);
+        return (first, count);
+    }
+
+    /// <summary>The payload format of tools/Quasar.CrashWriter/CrashPayload.cs.</summary>
+    private static string Payload(ulong sequence, ulong first, int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"seq={sequence} first={first} count={count} ")
+        + new string((char)('a' + (int)(sequence % 26)), (int)(sequence * 7919 % 61));
+
+    private static Entry[] MakeBatch(ulong first, int count) =>
+        Enumerable.Range(0, count)
+            .Select(i => new Entry(first + (ulong)i, Encoding.ASCII.GetBytes(Payload(first + (ulong)i, first, count))))
+            .ToArray();
+
+    /// <summary>Starts the child, waits until it has opened the ledger, lets it write for <paramref name="delay"/>, and kills it.</summary>
+    private static ChildRun RunAndKill(string child, string db, int seed, bool syncWrites, TimeSpan delay)
+    {
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(child);
+        info.ArgumentList.Add(db);
+        info.ArgumentList.Add(Prefix);
+        info.ArgumentList.Add(seed.ToString(CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(syncWrites ? "sync" : "nosync");
+
+        var lines = new ConcurrentQueue<string>();
+        var stderr = new StringBuilder();
+        using var ready = new ManualResetEventSlim();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lines.Enqueue(e.Data);
+                if (e.Data.StartsWith("ready ", StringComparison.Ordinal))
+                {
+                    ready.Set();
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(e.Data);
+                }
+            }
+        };
+
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        bool exitedBeforeKill;
+        bool exited;
+        var started = Stopwatch.StartNew();
+        try
+        {
+            while (!ready.Wait(TimeSpan.FromMilliseconds(50)) && !process.HasExited && started.Elapsed < StartTimeout)
+            {
+            }
+
+            if (ready.IsSet)
+            {
+                Thread.Sleep(delay);
+            }
+        }
+        finally
+        {
+            exitedBeforeKill = process.HasExited;
+            process.Kill(entireProcessTree: true);
+            exited = process.WaitForExit(ExitTimeout);
+        }
+
+        if (!exited)
+        {
+            throw new XunitException($"the child (pid {process.Id}) did not exit within {ExitTimeout} of SIGKILL");
+        }
+
+        process.WaitForExit(); // the process is gone: this only drains the redirected output
+        string[] all = [.. lines];
+        return new ChildRun(
+            ready.IsSet,
+            exitedBeforeKill,
+            process.ExitCode,
+            all,
+            [.. all.Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).Select(ParseAck)],
+            [.. all.Where(l => l.StartsWith("del ", StringComparison.Ordinal)).Select(l => ulong.Parse(l.AsSpan(4), CultureInfo.InvariantCulture))],
+            stderr.ToString());
+    }
+
+    private static (ulong First, ulong Last) ParseAck(string line)
+    {
+        string[] parts = line.Split(' ');
+        return (ulong.Parse(parts[1], CultureInfo.InvariantCulture), ulong.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// tools/Quasar.CrashWriter/bin/&lt;configuration&gt;/&lt;framework&gt;/Quasar.CrashWriter.dll, built with the
+    /// same configuration as this test assembly (Engine.Tests references the project, so building
+    /// the tests builds it).
+    /// </summary>
+    private static string FindChild()
+    {
+        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        string configuration = framework.Parent!.Name;
+        DirectoryInfo? root = framework;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Engine.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.True(root is not null, $"no Engine.sln above {AppContext.BaseDirectory}");
+        string dll = Path.Combine(root.FullName, "tools", "Quasar.CrashWriter", "bin", configuration, framework.Name, "Quasar.CrashWriter.dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build tools/Quasar.CrashWriter in {configuration}");
+        return dll;
+    }
+
+    private static string DotnetHost()
+    {
+        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(host) && File.Exists(host))
+        {
+            return host;
+        }
+
+        string? current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+
+    private static int? EnvironmentInt(string name) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : null;
+
+    private sealed record ChildRun(
+        bool Ready,
+        bool ExitedBeforeKill,
+        int ExitCode,
+        string[] Lines,
+        List<(ulong First, ulong Last)> Acks,
+        List<ulong> Deletes,
+        string Stderr);
+
+    /// <summary>What the test knows across kills: every acknowledged batch, the last acknowledged delete, and the state last verified.</summary>
+    private sealed class History
+    {
+        public List<(ulong First, ulong Last)> Batches { get; } = [];
+
+        public ulong LastDelete { get; set; }
+
+        public ulong Head { get; set; }
+
+        public ulong Tail { get; set; }
+
+        /// <summary>What recovery reported after the kills (torn tails, removed files, rebuilt indexes): shows where the kills landed.</summary>
+        public List<string> RecoveryWarnings { get; } = [];
+    }
+
+    /// <summary>Collects the warnings the engine logs.</summary>
+    private sealed class WarningLog : ILogger
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                Messages.Enqueue(formatter(state, exception));
+            }
+        }
+    }
+}
