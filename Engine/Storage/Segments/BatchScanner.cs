@@ -28,7 +28,7 @@ internal static class BatchScanner
         {
             while (offset < fileLength)
             {
-                string? problem = TryScanBatch(segment, offset, fileLength, slot, previousSequence, ref buffer, out SegmentFormat.BatchHeader header);
+                string? problem = TryScanBatch(segment, offset, fileLength, slot, previousSequence, writeSlots: true, ref buffer, out SegmentFormat.BatchHeader header);
                 if (problem is not null)
                 {
                     return new Result(slot, offset, previousSequence, offset, problem);
@@ -47,7 +47,55 @@ internal static class BatchScanner
         }
     }
 
-    private static string? TryScanBatch(Segment segment, long offset, long fileLength, long slot, ulong previousSequence, ref byte[] buffer, out SegmentFormat.BatchHeader header)
+    /// <summary>
+    /// Looks for a complete, valid batch written durably (with SyncWrites) anywhere after
+    /// <paramref name="failedAt"/>. Such a batch proves that the failed batch before it had been
+    /// synced whole, so its failure is damage, not a torn write. Returns its offset, or -1.
+    /// </summary>
+    public static long FindDurableBatchAfter(Segment segment, long failedAt)
+    {
+        long fileLength = segment.Data.Length;
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        ReadOnlySpan<byte> magic = [(byte)'Q', (byte)'S', (byte)'B', (byte)'1'];
+        try
+        {
+            // Chunks overlap by the magic's length so a magic across a chunk boundary is found.
+            for (long start = failedAt + 1; start < fileLength; start += chunk.Length - magic.Length)
+            {
+                int read = segment.Data.Read(chunk, start);
+                Span<byte> data = chunk.AsSpan(0, read);
+                for (int found = data.IndexOf(magic); found >= 0; found = NextIndexOf(data, magic, found))
+                {
+                    long candidate = start + found;
+                    if (TryScanBatch(segment, candidate, fileLength, 0, 0, writeSlots: false, ref buffer, out SegmentFormat.BatchHeader header) is null && header.IsDurable)
+                    {
+                        return candidate;
+                    }
+                }
+
+                if (read < chunk.Length)
+                {
+                    break;
+                }
+            }
+
+            return -1;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+    }
+
+    private static int NextIndexOf(Span<byte> data, ReadOnlySpan<byte> value, int previous)
+    {
+        int next = data[(previous + 1)..].IndexOf(value);
+        return next < 0 ? -1 : previous + 1 + next;
+    }
+
+    private static string? TryScanBatch(Segment segment, long offset, long fileLength, long slot, ulong previousSequence, bool writeSlots, ref byte[] buffer, out SegmentFormat.BatchHeader header)
     {
         header = default;
         if (fileLength - offset < SegmentFormat.BatchHeaderSize)
@@ -71,7 +119,7 @@ internal static class BatchScanner
             return "batch sequences do not follow the previous batch";
         }
 
-        if (slot + header.Count > segment.SlotCapacity)
+        if (writeSlots && slot + header.Count > segment.SlotCapacity)
         {
             return "batch has more entries than the index can hold";
         }
@@ -109,7 +157,11 @@ internal static class BatchScanner
                 return $"entry {i} of the batch fails its checksum";
             }
 
-            segment.SetSlot(slot + i, new IndexFormat.Slot(entry.Sequence, offset + position, i == 0));
+            if (writeSlots)
+            {
+                segment.SetSlot(slot + i, new IndexFormat.Slot(entry.Sequence, offset + position, i == 0));
+            }
+
             previous = entry.Sequence;
             position = payloadStart + entry.PayloadLength;
         }

@@ -367,6 +367,14 @@ internal sealed unsafe class Segment
     /// <summary>A function that rebuilds this segment's index from its data; set by the log.</summary>
     public Action<Segment>? Rebuild { get; set; }
 
+    /// <summary>Whether the slots recorded by the sealed index header match its slots checksum.</summary>
+    public bool SlotsMatchChecksum()
+    {
+        long slots = indexHeader.SlotCount;
+        return slots <= SlotCapacity
+            && Crc32C.Compute(new ReadOnlySpan<byte>(index.Pointer + IndexFormat.HeaderSize, checked((int)(slots * IndexFormat.SlotSize)))) == indexHeader.SlotsChecksum;
+    }
+
     private void EnsureIndexVerified()
     {
         if (indexVerified)
@@ -381,8 +389,7 @@ internal sealed unsafe class Segment
                 return;
             }
 
-            var slotBytes = new ReadOnlySpan<byte>(index.Pointer + IndexFormat.HeaderSize, checked((int)(Count * IndexFormat.SlotSize)));
-            if (Crc32C.Compute(slotBytes) != indexHeader.SlotsChecksum)
+            if (!SlotsMatchChecksum())
             {
                 (Rebuild ?? throw new CorruptionException(IndexPath, IndexFormat.HeaderSize, "index slots checksum mismatch"))(this);
             }

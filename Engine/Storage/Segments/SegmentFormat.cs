@@ -32,6 +32,9 @@ internal static class SegmentFormat
     /// <summary>"QSB1": the first four bytes of every batch record.</summary>
     public const uint BatchMagic = 0x3142_5351; // bytes 'Q','S','B','1'
 
+    /// <summary>Batch flag: the batch was synced before its write returned (written with SyncWrites).</summary>
+    public const uint BatchFlagDurable = 1;
+
     /// <summary>Writes a segment header for <paramref name="baseSequence"/>.</summary>
     public static void WriteHeader(Span<byte> destination, ulong baseSequence)
     {
@@ -88,7 +91,7 @@ internal static class SegmentFormat
     /// Encodes a batch record into <paramref name="destination"/> (exactly
     /// <see cref="BatchLength"/> bytes) and reports each entry's offset within the record.
     /// </summary>
-    public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, Span<int> entryOffsets)
+    public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, Span<int> entryOffsets, bool durable)
     {
         int offset = BatchHeaderSize;
         for (int i = 0; i < entries.Length; i++)
@@ -103,7 +106,7 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt64LittleEndian(header[8..], (ulong)offset);
         BinaryPrimitives.WriteUInt64LittleEndian(header[16..], entries[0].Sequence);
         BinaryPrimitives.WriteUInt64LittleEndian(header[24..], entries[^1].Sequence);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[32..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[32..], durable ? BatchFlagDurable : 0);
         BinaryPrimitives.WriteUInt32LittleEndian(header[36..], Crc32C.Compute(header[..36]));
     }
 
@@ -125,7 +128,11 @@ internal static class SegmentFormat
     }
 
     /// <summary>A decoded, checksum-verified batch header.</summary>
-    public readonly record struct BatchHeader(uint Count, long Length, ulong FirstSequence, ulong LastSequence);
+    public readonly record struct BatchHeader(uint Count, long Length, ulong FirstSequence, ulong LastSequence, uint Flags)
+    {
+        /// <summary>Whether the batch was synced before its write returned.</summary>
+        public bool IsDurable => (Flags & BatchFlagDurable) != 0;
+    }
 
     /// <summary>Decodes a batch header; false when the magic, checksum or fields are invalid.</summary>
     public static bool TryReadBatchHeader(ReadOnlySpan<byte> source, out BatchHeader header)
@@ -147,7 +154,7 @@ internal static class SegmentFormat
             return false;
         }
 
-        header = new BatchHeader(count, (long)length, first, last);
+        header = new BatchHeader(count, (long)length, first, last, BinaryPrimitives.ReadUInt32LittleEndian(source[32..]));
         return true;
     }
 

@@ -185,7 +185,7 @@ internal sealed class SegmentLog : IDisposable
         int[] offsets = ArrayPool<int>.Shared.Rent(entries.Length);
         try
         {
-            SegmentFormat.WriteBatch(record.AsSpan(0, (int)length), entries, offsets);
+            SegmentFormat.WriteBatch(record.AsSpan(0, (int)length), entries, offsets, durable: syncWrites);
             active.Append(record.AsSpan(0, (int)length), entries, offsets.AsSpan(0, entries.Length), syncWrites);
             Volatile.Write(ref head, entries[^1].Sequence);
         }

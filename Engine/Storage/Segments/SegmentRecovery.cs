@@ -123,6 +123,12 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             string? problem = CheckLastSlotAgainstData(candidate, candidate.IndexHeader.SlotCount);
             if (problem is not null)
             {
+                if (candidate.SlotsMatchChecksum())
+                {
+                    // The sealed index is intact, so it is the data that lost what the index records.
+                    throw new CorruptionException(data.Path, Math.Min(data.Length, candidate.GetSlot(candidate.IndexHeader.SlotCount - 1).Offset), $"the sealed segment no longer holds what its intact index records ({candidate.IndexHeader.SlotCount} entries): {problem}");
+                }
+
                 return problem;
             }
 
@@ -306,6 +312,12 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
 
         if (result.FailedAt >= 0)
         {
+            long durableAfter = BatchScanner.FindDurableBatchAfter(segment, result.FailedAt);
+            if (durableAfter >= 0)
+            {
+                throw new CorruptionException(segment.DataPath, result.FailedAt, $"{result.Problem}; a complete durable batch follows at offset {durableAfter}, so this is damage, not a torn write");
+            }
+
             Log.TailTruncated(logger, segment.DataPath, result.ValidEnd, dataLength - result.ValidEnd, result.Problem!);
             segment.Data.SetLength(result.ValidEnd);
             segment.Data.Flush();
