@@ -5,7 +5,9 @@ using BenchmarkDotNet.Running;
 namespace Quasar.Bench;
 
 // Entry point of the benchmark project. Two modes (see shared BENCH.md):
-//   macro [options]  - the macro workloads of BENCH.md (Macro/MacroRunner.cs)
+//   macro [options]  - the macro workloads of BENCH.md against our engine and its peers
+//                      (Macro/MacroRunner.cs); each measured run is a child process started with
+//                      the hidden command 'macro-child' (Macro/ChildRun.cs)
 //   anything else    - BenchmarkDotNet micro-benchmarks; all arguments go to BenchmarkSwitcher,
 //                      e.g. --filter '*SequenceCodec*' --job short
 public static class Program
@@ -15,6 +17,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "macro")
         {
             return RunMacro(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == Macro.ChildRun.Command)
+        {
+            return Macro.ChildRun.RunChild(args[1..]);
         }
 
         return RunMicro(args);

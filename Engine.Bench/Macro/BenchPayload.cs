@@ -16,6 +16,18 @@ public static class BenchPayload
         Letters.Slice((int)(value % 26), Length - 8).CopyTo(destination[8..]);
     }
 
+    /// <summary>The value in a payload's first 8 bytes (big-endian).</summary>
+    public static ulong ReadValue(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadUInt64BigEndian(payload);
+
+    /// <summary>Throws unless <paramref name="payload"/> is a bench payload carrying <paramref name="expected"/>.</summary>
+    public static void Verify(ReadOnlySpan<byte> payload, ulong expected)
+    {
+        if (payload.Length != Length || ReadValue(payload) != expected)
+        {
+            throw new InvalidOperationException($"payload of {payload.Length} bytes carries {(payload.Length >= 8 ? ReadValue(payload) : 0)}, expected {expected}");
+        }
+    }
+
     /// <summary>Fills <paramref name="entries"/> with sequences first.. and payloads built into one reused buffer.</summary>
     public static void FillBatch(Entry[] entries, byte[] buffer, ulong first)
     {

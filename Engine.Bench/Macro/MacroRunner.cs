@@ -1,31 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
 namespace Quasar.Bench.Macro;
 
 /// <summary>
-/// The macro workloads of BENCH.md. Today: our engine only, in one process (the quick form the
-/// ledger issue asks for); peers and per-run child processes come with the benchmark issue.
-/// Usage: macro [--quick] [--workloads W1,W2,W3,W4,W6] [--dir PATH]
+/// The macro workloads of BENCH.md, our engine side by side with its peers.
+/// Usage: <c>macro [--quick] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits]</c>.
+/// <para>
+/// The parent measures the machine's limits, then for each workload runs the engines alternately
+/// (rep 1: A B C, rep 2: A B C, ...), every measured run in a fresh child process
+/// (<see cref="ChildRun"/>) and a fresh directory, deleted afterwards. It prints one
+/// <c>run ...</c> line per child as it finishes, then one aggregated line per (workload, engine),
+/// one <c>ratio ...</c> line per peer and a Markdown table.
+/// </para>
 /// </summary>
 public static class MacroRunner
 {
+    private static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+    private static readonly string[] AllEngines = ["quasar", "fasterlog", "sqlite"];
+
     public static int Run(string[] args)
     {
         bool quick = args.Contains("--quick");
-        var workloads = new HashSet<string>(Option(args, "--workloads")?.Split(',') ?? ["W1", "W2", "W3", "W4", "W6"], StringComparer.OrdinalIgnoreCase);
-        string root = Option(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "quasar-bench");
-        Directory.CreateDirectory(root);
+        string[] workloads = List(Options.Get(args, "--workloads"), AllWorkloads, upper: true);
+        string[] engines = List(Options.Get(args, "--engines"), AllEngines, upper: false);
+        int reps = int.Parse(Options.Get(args, "--reps") ?? (quick ? "1" : "5"), CultureInfo.InvariantCulture);
+        string root = Options.Get(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "quasar-bench");
         int entries = quick ? 100_000 : 1_000_000;
-        Console.WriteLine($"# quasar macro workloads, {entries:N0} entries, {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
-        foreach (Result result in LedgerWorkloads.Run(root, entries, workloads))
+        int durableEntries = quick ? 2_000 : 20_000;
+        int reads = quick ? 20_000 : 100_000;
+        TimeSpan timeout = quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(15);
+        if (reps < 1 || workloads.Except(AllWorkloads).Any() || engines.Except(AllEngines).Any())
         {
-            Console.WriteLine(result);
+            Console.Error.WriteLine("usage: macro [--quick] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits]");
+            return 2;
         }
 
+        Directory.CreateDirectory(root);
+        string header = string.Create(
+            CultureInfo.InvariantCulture,
+            $"# quasar macro benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z; {CpuModel()}, {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; " +
+            $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads), {reps} rep(s){(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
+        Console.WriteLine(header);
+
+        MachineLimits? limits = null;
+        if (!args.Contains("--no-limits"))
+        {
+            limits = MachineLimits.Measure(root);
+            Console.WriteLine(limits);
+        }
+
+        var results = new List<Result>();
+        var total = Stopwatch.StartNew();
+        foreach (string workload in workloads)
+        {
+            string[] running = engines.Where(e => ChildRun.CreateEngine(e).Supports(workload)).ToArray();
+            for (int rep = 1; rep <= reps; rep++)
+            {
+                foreach (string engine in running)
+                {
+                    string directory = Path.Combine(root, $"{workload}-{engine}-{rep}-{Guid.NewGuid():N}");
+                    var spec = new ChildSpec(workload, engine, workload == "W2" ? durableEntries : entries, directory, reads, Seed: 42 + rep);
+                    try
+                    {
+                        Result result = ChildRun.Launch(spec, timeout);
+                        results.Add(result);
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run rep={rep} {result}"));
+                    }
+                    finally
+                    {
+                        ChildRun.DeleteDirectory(directory);
+                    }
+                }
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# all runs took {total.Elapsed.TotalSeconds:0.0} s"));
+        IReadOnlyList<Report.Row> rows = Report.Summarize(results);
+        foreach (Report.Row row in rows)
+        {
+            Console.WriteLine(Report.Line(row));
+        }
+
+        foreach (var ratio in Report.Ratios(rows))
+        {
+            Console.WriteLine(Report.RatioLine(ratio));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(Report.Markdown(rows, limits, header.TrimStart('#', ' ')));
         return 0;
     }
 
-    private static string? Option(string[] args, string name)
+    private static string[] List(string? option, string[] all, bool upper) =>
+        option is null
+            ? all
+            : option.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(s => upper ? s.ToUpperInvariant() : s.ToLowerInvariant())
+                .Distinct()
+                .ToArray();
+
+    private static string CpuModel()
     {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+        try
+        {
+            if (OperatingSystem.IsLinux())
+            {
+                string? line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return RuntimeInformation.ProcessArchitecture.ToString();
     }
 }

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace Quasar.Bench.Macro;
 
-/// <summary>One measured workload: printed as one machine-readable line.</summary>
+/// <summary>
+/// One measured workload run: printed and parsed as one machine-readable line,
+/// <c>workload=W1 engine=quasar name=value ... mode="..."</c> (the mode always last).
+/// </summary>
 public sealed record Result(string Workload, string Mode, Dictionary<string, double> Metrics)
 {
     public string Engine { get; init; } = "quasar";
@@ -17,5 +20,52 @@ public sealed record Result(string Workload, string Mode, Dictionary<string, dou
         }
 
         return line.Append(CultureInfo.InvariantCulture, $" mode=\"{Mode}\"").ToString();
+    }
+
+    /// <summary>Reads a line written by <see cref="ToString"/>.</summary>
+    /// <exception cref="FormatException">The line is not such a line.</exception>
+    public static Result Parse(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        int modeAt = line.IndexOf(" mode=\"", StringComparison.Ordinal);
+        if (modeAt < 0 || !line.EndsWith('"'))
+        {
+            throw new FormatException($"not a result line: {line}");
+        }
+
+        string mode = line[(modeAt + 7)..^1];
+        string? workload = null;
+        string? engine = null;
+        var metrics = new Dictionary<string, double>();
+        foreach (string field in line[..modeAt].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int equals = field.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new FormatException($"bad field '{field}' in: {line}");
+            }
+
+            string name = field[..equals];
+            string value = field[(equals + 1)..];
+            switch (name)
+            {
+                case "workload":
+                    workload = value;
+                    break;
+                case "engine":
+                    engine = value;
+                    break;
+                default:
+                    metrics[name] = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+                    break;
+            }
+        }
+
+        if (workload is null || engine is null)
+        {
+            throw new FormatException($"no workload or engine in: {line}");
+        }
+
+        return new Result(workload, mode, metrics) { Engine = engine };
     }
 }
