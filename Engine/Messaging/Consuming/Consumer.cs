@@ -213,13 +213,21 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
             table.Set(name, stored);
         }
 
-        var window = new MarkWindow(stored[0], options.Window);
-        foreach (ulong position in stored.AsSpan(1))
+        // Positions stored beyond the first are done: skipped when the reader reaches them. Those
+        // that directly continue the first position extend it (P covers them), so they take no
+        // room in the window.
+        ulong first = stored[0];
+        ulong[] beyond = [.. stored.Skip(1).Where(p => p > stored[0]).Distinct().Order()];
+        int folded = 0;
+        while (folded < beyond.Length && beyond[folded] == first + 1)
         {
-            if (position > stored[0] && !window.Contains(position))
-            {
-                window.Add(position, isMarked: true); // already done: skipped when the reader reaches it
-            }
+            first = beyond[folded++];
+        }
+
+        var window = new MarkWindow(first, options.Window);
+        foreach (ulong position in beyond.AsSpan(folded))
+        {
+            window.Add(position, isMarked: true);
         }
 
         return window;
