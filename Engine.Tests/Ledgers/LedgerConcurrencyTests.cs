@@ -12,6 +12,21 @@ public sealed class LedgerConcurrencyTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>Runs <paramref name="action"/> on a thread of its own, so a busy thread pool cannot delay it.</summary>
+    private static Task RunThread(Action action) =>
+        Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <summary>Waits (bounded) until <paramref name="count"/> reaches <paramref name="expected"/>.</summary>
+    private static void AwaitStarted(ref int count, int expected)
+    {
+        var spin = new SpinWait();
+        var clock = Stopwatch.StartNew();
+        while (Volatile.Read(ref count) < expected && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            spin.SpinOnce();
+        }
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(64)]
@@ -21,12 +36,14 @@ public sealed class LedgerConcurrencyTests : IDisposable
         Ledger ledger = host.Ledger;
         var failures = new ConcurrentQueue<string>();
         int done = 0;
+        int started = 0;
         long reads = 0;
 
-        Task writer = Task.Run(() =>
+        Task writer = RunThread(() =>
         {
             try
             {
+                AwaitStarted(ref started, 2);
                 var clock = Stopwatch.StartNew();
                 for (ulong first = 1; clock.Elapsed < TimeSpan.FromMilliseconds(600) && first < 100_000; first += BatchSize)
                 {
@@ -42,6 +59,7 @@ public sealed class LedgerConcurrencyTests : IDisposable
         void Read()
         {
             var random = new Random();
+            Interlocked.Increment(ref started);
             while (Volatile.Read(ref done) == 0)
             {
                 try
@@ -72,7 +90,7 @@ public sealed class LedgerConcurrencyTests : IDisposable
             }
         }
 
-        Task[] readers = [Task.Run(Read), Task.Run(Read)];
+        Task[] readers = [RunThread(Read), RunThread(Read)];
         await Task.WhenAll([writer, .. readers]).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Empty(failures.Take(5));
@@ -127,11 +145,13 @@ public sealed class LedgerConcurrencyTests : IDisposable
         Ledger ledger = host.Ledger;
         var failures = new ConcurrentQueue<string>();
         int done = 0;
+        int started = 0;
 
-        Task writer = Task.Run(() =>
+        Task writer = RunThread(() =>
         {
             try
             {
+                AwaitStarted(ref started, 1);
                 for (ulong first = 1; first < 20_000; first += BatchSize)
                 {
                     ledger.Write(TestEntries.Range(first, BatchSize));
@@ -143,8 +163,9 @@ public sealed class LedgerConcurrencyTests : IDisposable
             }
         });
 
-        Task reader = Task.Run(() =>
+        Task reader = RunThread(() =>
         {
+            Interlocked.Increment(ref started);
             while (Volatile.Read(ref done) == 0)
             {
                 ulong headBefore = ledger.Head;
@@ -194,7 +215,7 @@ public sealed class LedgerConcurrencyTests : IDisposable
             }
         }
 
-        await Task.WhenAll(Task.Run(Write), Task.Run(Write), Task.Run(Write)).WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.WhenAll(RunThread(Write), RunThread(Write), RunThread(Write)).WaitAsync(TimeSpan.FromSeconds(20));
 
         ulong[] live = LedgerProbe.Live(ledger);
         Assert.Equal(accepted, live.LongLength);

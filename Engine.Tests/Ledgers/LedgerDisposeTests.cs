@@ -10,6 +10,10 @@ public sealed class LedgerDisposeTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>Runs <paramref name="action"/> on a thread of its own, so a busy thread pool cannot keep it from racing.</summary>
+    private static Task RunThread(Action action) =>
+        Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     private static readonly Dictionary<string, Action<Ledger>> Members = new()
     {
         ["Length"] = l => _ = l.Length,
@@ -126,7 +130,7 @@ public sealed class LedgerDisposeTests : IDisposable
         {
             var ledger = Ledger.Open(db, new LedgerOptions { Prefix = "d", Cache = i % 2 == 0 ? 0 : 30 });
             int reads = 0;
-            Task reader = Task.Run(() =>
+            Task reader = RunThread(() =>
             {
                 while (true)
                 {
@@ -169,7 +173,7 @@ public sealed class LedgerDisposeTests : IDisposable
             var db = Db.Open(temp.Path, new DbOptions { SegmentSize = 200 });
             var ledger = Ledger.Open(db, new LedgerOptions { Prefix = "d" });
             int reads = 0;
-            Task reader = Task.Run(() =>
+            Task reader = RunThread(() =>
             {
                 while (true)
                 {
@@ -201,7 +205,7 @@ public sealed class LedgerDisposeTests : IDisposable
         {
             var ledger = Ledger.Open(db, new LedgerOptions { Prefix = "d" });
             ulong started = written;
-            Task writer = Task.Run(() =>
+            Task writer = RunThread(() =>
             {
                 while (true)
                 {
