@@ -525,7 +525,9 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
             else
             {
                 held.Add(mark);
-                if (!alreadyDone && ++heldCount == 1)
+                // Every held mark counts toward Skip, also one below an unpersisted P (covered by a
+                // held cumulative mark, or by entries skipped after threshold cleaning).
+                if (++heldCount == 1)
                 {
                     firstHeldAt = Stopwatch.GetTimestamp();
                 }
