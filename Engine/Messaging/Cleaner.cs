@@ -117,13 +117,22 @@ public sealed class Cleaner : IDisposable, IAttachment
 
     bool IAttachment.Uses(IStore store) => ReferenceEquals(store, ledger) || tables.Any(t => ReferenceEquals(t, store));
 
-    void IAttachment.Stop(Exception? reason) => Stop();
+    void IAttachment.Stop(Exception? reason)
+    {
+        // A store it uses is being disposed (reason set): the cleaner stops with that error, which
+        // only Errors can tell. A database dispose (null) is an orderly stop.
+        if (Stop() && reason is not null)
+        {
+            Callbacks.Invoke(options.Errors, reason, logger, "cleaner errors");
+        }
+    }
 
-    private void Stop()
+    /// <summary>Stops the loop and waits for it; false when it was already stopped.</summary>
+    private bool Stop()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
-            return;
+            return false;
         }
 
         stopping.Cancel();
@@ -131,6 +140,8 @@ public sealed class Cleaner : IDisposable, IAttachment
         {
             loop.Wait();
         }
+
+        return true;
     }
 
     private async Task RunAsync()

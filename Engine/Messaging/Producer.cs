@@ -189,13 +189,15 @@ public sealed class Producer : IAsyncDisposable, IAttachment
             while (await reader.WaitToReadAsync(stopping.Token).ConfigureAwait(false))
             {
                 bool flushRequested = Collect(reader, batch, flushes);
-                if (!flushRequested && batch.Count > 0 && batch.Count < options.Batch && options.Timeout > TimeSpan.Zero)
+                if (!flushRequested && batch.Count > 0 && batch.Count < options.Batch && options.Timeout > TimeSpan.Zero
+                    && await CollectUntilTimeoutAsync(reader, batch, flushes).ConfigureAwait(false))
                 {
-                    await CollectUntilTimeoutAsync(reader, batch, flushes).ConfigureAwait(false);
+                    break; // closed while the batch waited for more: it fails below, unwritten
                 }
 
                 if (batch.Count > 0)
                 {
+                    stopping.Token.ThrowIfCancellationRequested(); // closed meanwhile: the batch fails below, unwritten
                     await WriteBatchAsync(batch, entries, dropped).ConfigureAwait(false);
                 }
 
@@ -243,17 +245,26 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         return flushRequested;
     }
 
-    private async Task CollectUntilTimeoutAsync(ChannelReader<Item> reader, List<Item> batch, List<Item> flushes)
+    /// <summary>
+    /// Adds entries to the batch until it is full, a flush is asked for or the timeout passes;
+    /// true when the queue completed meanwhile (the producer is closing).
+    /// </summary>
+    private async Task<bool> CollectUntilTimeoutAsync(ChannelReader<Item> reader, List<Item> batch, List<Item> flushes)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         timeout.CancelAfter(options.Timeout);
         try
         {
-            while (batch.Count < options.Batch && await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+            while (batch.Count < options.Batch)
             {
+                if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+                {
+                    return true; // only Close completes the queue, after publishing its reason
+                }
+
                 if (Collect(reader, batch, flushes))
                 {
-                    return;
+                    return false;
                 }
             }
         }
@@ -261,6 +272,8 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         {
             // the timeout passed: write what we have
         }
+
+        return false;
     }
 
     private async Task WriteBatchAsync(List<Item> batch, Entry[] entries, bool[] dropped)

@@ -125,8 +125,10 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             {
                 if (candidate.SlotsMatchChecksum())
                 {
-                    // The sealed index is intact, so it is the data that lost what the index records.
-                    throw new CorruptionException(data.Path, Math.Min(data.Length, candidate.GetSlot(candidate.IndexHeader.SlotCount - 1).Offset), $"the sealed segment no longer holds what its intact index records ({candidate.IndexHeader.SlotCount} entries): {problem}");
+                    // An intact sealed index that disagrees with the data is either an index from
+                    // elsewhere or data that lost its end; only the data can be trusted, so the
+                    // index is rebuilt from it, and the disagreement is reported loudly.
+                    Log.SealedIndexDisagrees(logger, indexPath, candidate.IndexHeader.SlotCount, data.Path, problem);
                 }
 
                 return problem;
