@@ -25,7 +25,7 @@ public static class MacroRunner
         bool quick = args.Contains("--quick");
         string[] workloads = List(Options.Get(args, "--workloads"), AllWorkloads, upper: true);
         string[] engines = List(Options.Get(args, "--engines"), AllEngines, upper: false);
-        int reps = int.Parse(Options.Get(args, "--reps") ?? (quick ? "1" : "5"), CultureInfo.InvariantCulture);
+        int reps = int.Parse(Options.Get(args, "--reps") ?? (quick ? "2" : "5"), CultureInfo.InvariantCulture);
         string root = Options.Get(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "quasar-bench");
         int entries = quick ? 100_000 : 1_000_000;
         int durableEntries = quick ? 2_000 : 20_000;

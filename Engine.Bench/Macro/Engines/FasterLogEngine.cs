@@ -5,9 +5,10 @@ namespace Quasar.Bench.Macro.Engines;
 
 /// <summary>
 /// Microsoft's FasterLog (<c>Microsoft.FASTER.Core</c>) with its default local storage device
-/// (<c>FasterLogSettings(directory)</c>: <c>Devices.CreateLogDevice</c>, which on Linux is the
-/// managed device writing through the page cache to disk on every page write) and default page,
-/// memory and segment sizes. Append = <c>Enqueue</c> per entry, <c>Commit(true)</c> per batch; read
+/// (<c>FasterLogSettings(directory)</c>: <c>Devices.CreateLogDevice</c>, on Linux the managed
+/// device, which opens its segment and commit files with O_SYNC (seen with strace; no O_DIRECT),
+/// so every page it writes is durable when the write returns) and default page, memory and
+/// segment sizes. Append = <c>Enqueue</c> per entry, <c>Commit(true)</c> per batch; read
 /// = scan iterator. It has no lookup by sequence: W6 reads by logical address, taken from
 /// <c>Enqueue</c>'s return values while the store was loaded (entry i+1 at <c>addresses[i]</c>).
 /// </summary>
@@ -22,8 +23,8 @@ public sealed class FasterLogEngine : IEngineWorkloads
 
     public string Mode(string workload) => workload switch
     {
-        "W1" => "Enqueue per entry, Commit(true) per batch of 1000: write-through device, durable at every commit; no compression",
-        "W2" => "Enqueue x10 then Commit(true): write-through device, durable per commit",
+        "W1" => "Enqueue per entry, Commit(true) per batch of 1000; device files O_SYNC: durable at every commit; no compression",
+        "W2" => "Enqueue x10 then Commit(true); device files O_SYNC: durable per commit",
         "W3" => "reopened (recover latest commit), Scan(Begin, Tail).GetNext (copy per entry)",
         "W4" => "new FasterLog (recover latest commit) + TailAddress, page cache warm",
         "W6" => "reopened; ReadAsync(address) with the addresses Enqueue returned during the (untimed) load",
