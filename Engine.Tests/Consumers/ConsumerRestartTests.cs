@@ -111,6 +111,41 @@ public sealed class ConsumerRestartTests
     }
 
     [Fact]
+    public async Task Restored_positions_absorbed_into_the_first_position_by_a_mark_are_not_delivered_again()
+    {
+        await using var host = new ConsumerHost();
+        host.WriteRange(1, 10);
+        host.Table.Set("c", 5, 7, 8);
+        Consumer consumer = host.Start(new ConsumerOptions { Name = "c", Window = 10, Batch = 1 });
+
+        Assert.Equal([6UL], await consumer.Entries.ReadSequencesAsync(1));
+        await consumer.MarkAsync(6).Within();
+
+        Assert.Equal([9UL, 10UL], await consumer.Entries.ReadSequencesAsync(2));
+    }
+
+    [Theory]
+    [InlineData(1, new ulong[] { 6, 7, 8, 9, 10 })]
+    [InlineData(2, new ulong[] { 6, 8, 9, 10 })]
+    public async Task A_window_smaller_than_the_stored_list_redelivers_the_positions_it_cannot_hold_instead_of_stalling(int window, ulong[] expected)
+    {
+        await using var host = new ConsumerHost();
+        host.WriteRange(1, 10);
+        host.Table.Set("c", 5, 7, 8);
+        Consumer consumer = host.Start(new ConsumerOptions { Name = "c", Window = window });
+
+        var delivered = new List<ulong>();
+        while (delivered.Count < expected.Length)
+        {
+            ulong sequence = (await consumer.Entries.ReadSequencesAsync(1))[0];
+            delivered.Add(sequence);
+            await consumer.MarkAsync(sequence).Within();
+        }
+
+        Assert.Equal(expected, delivered);
+    }
+
+    [Fact]
     public async Task After_a_restart_marking_the_gap_advances_past_the_restored_positions()
     {
         await using var host = new ConsumerHost();

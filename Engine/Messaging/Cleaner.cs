@@ -71,12 +71,18 @@ public sealed class Cleaner : IDisposable, IAttachment
             return 0;
         }
 
-        // The newest entry retention lets go of.
-        ulong target = ledger.Index(length - options.Retention - 1).Sequence;
+        // The newest entry retention lets go of. Not found: someone else deleted meanwhile; the
+        // next pass looks again rather than trusting the fallback (Head).
+        (ulong target, bool found) = ledger.Index(length - options.Retention - 1);
+        if (!found)
+        {
+            return 0;
+        }
+
         foreach (Table table in tables)
         {
-            (ulong min, _, bool found) = table.Range();
-            if (found)
+            (ulong min, _, bool hasPositions) = table.Range();
+            if (hasPositions)
             {
                 target = Math.Min(target, min);
             }
@@ -85,7 +91,8 @@ public sealed class Cleaner : IDisposable, IAttachment
         if (options.Threshold > 0 && length > options.Threshold)
         {
             long keep = Math.Max(options.Threshold, options.Retention);
-            target = Math.Max(target, ledger.Index(length - keep - 1).Sequence);
+            (ulong forced, bool forcedFound) = ledger.Index(length - keep - 1);
+            target = forcedFound ? Math.Max(target, forced) : target;
         }
 
         if (target <= ledger.Tail)

@@ -224,8 +224,11 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
             first = beyond[folded++];
         }
 
+        // A window smaller than the stored list (Window lowered since) could never deliver again:
+        // keep the lowest positions that leave room for one delivery; the rest are delivered again
+        // (at-least-once allows that; a gap would not be).
         var window = new MarkWindow(first, options.Window);
-        foreach (ulong position in beyond.AsSpan(folded))
+        foreach (ulong position in beyond.AsSpan(folded, Math.Min(beyond.Length - folded, options.Window - 1)))
         {
             window.Add(position, isMarked: true);
         }
@@ -356,7 +359,8 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
 
         lock (sync)
         {
-            if (window.Contains(sequence))
+            // Restored as done: still in the window, or already absorbed into P by later marks.
+            if (sequence <= window.Position || window.Contains(sequence))
             {
                 return false;
             }
