@@ -118,10 +118,10 @@ public sealed class ConsumerRestartTests
         host.Table.Set("c", 5, 7, 8);
         Consumer consumer = host.Start(new ConsumerOptions { Name = "c", Window = 10, Batch = 1 });
 
-        Assert.Equal([6UL], await consumer.Entries.ReadSequencesAsync(1));
+        Assert.Equal(new ulong[] { 6 }, await consumer.Entries.ReadSequencesAsync(1));
         await consumer.MarkAsync(6).Within();
 
-        Assert.Equal([9UL, 10UL], await consumer.Entries.ReadSequencesAsync(2));
+        Assert.Equal(new ulong[] { 9, 10 }, await consumer.Entries.ReadSequencesAsync(2));
     }
 
     [Theory]
