@@ -9,6 +9,12 @@ internal sealed class LedgerCache(int capacity)
     private readonly EntryBuffer buffer = new(capacity);
     private readonly object sync = new();
 
+    /// <summary>
+    /// The most bytes of payload copies sharing one array: below the large object heap threshold,
+    /// so the copies are ordinary gen0 objects that die young with the entries.
+    /// </summary>
+    private const int ChunkBytes = 80 * 1024;
+
     /// <summary>Adds a written batch (only its newest <c>capacity</c> entries can stay).</summary>
     public void Add(ReadOnlySpan<Entry> entries)
     {
@@ -17,21 +23,29 @@ internal sealed class LedgerCache(int capacity)
             entries = entries[^capacity..];
         }
 
-        int total = 0;
+        long remaining = 0;
         foreach (Entry entry in entries)
         {
-            total += entry.Payload.Length;
+            remaining += entry.Payload.Length;
         }
 
-        byte[] copies = total == 0 ? [] : GC.AllocateUninitializedArray<byte>(total);
-        int offset = 0;
         lock (sync)
         {
+            byte[] chunk = [];
+            int offset = 0;
             foreach (Entry entry in entries)
             {
-                entry.Payload.Span.CopyTo(copies.AsSpan(offset));
-                buffer.Push(entry with { Payload = copies.AsMemory(offset, entry.Payload.Length) });
-                offset += entry.Payload.Length;
+                int length = entry.Payload.Length;
+                if (length > chunk.Length - offset)
+                {
+                    chunk = GC.AllocateUninitializedArray<byte>((int)Math.Max(length, Math.Min(ChunkBytes, remaining)));
+                    offset = 0;
+                }
+
+                entry.Payload.Span.CopyTo(chunk.AsSpan(offset));
+                buffer.Push(entry with { Payload = chunk.AsMemory(offset, length) });
+                offset += length;
+                remaining -= length;
             }
         }
     }

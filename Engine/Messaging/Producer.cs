@@ -228,6 +228,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     private bool Collect(ChannelReader<Item> reader, List<Item> batch, List<Item> flushes)
     {
         bool flushRequested = false;
+        int taken = 0;
         while (batch.Count < options.Batch && reader.TryRead(out Item item))
         {
             if (item.IsFlush)
@@ -238,8 +239,13 @@ public sealed class Producer : IAsyncDisposable, IAttachment
             else
             {
                 batch.Add(item);
-                room.Release();
+                taken++;
             }
+        }
+
+        if (taken > 0)
+        {
+            room.Release(taken); // one release for all: each takes the semaphore's lock
         }
 
         return flushRequested;

@@ -35,9 +35,13 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
     private readonly MarkWindow? window;
     private readonly List<MarkRequest> held = [];
     private readonly Task run;
+
+    /// <summary>Fires <see cref="ConsumerOptions.Timeout"/> after the first held mark; one timer, re-armed, never one per wait.</summary>
+    private readonly Timer? persistTimer;
     private ulong next;
     private ulong persistedFirst;
     private int heldCount;
+    private bool readerWaitingForRoom;
     private long firstHeldAt;
     private long lastMarkAt;
     private int state;
@@ -82,6 +86,11 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         {
             window = Restore(table!, name, options);
             persistedFirst = window.Position;
+            if (options.Timeout > TimeSpan.Zero)
+            {
+                persistTimer = new Timer(_ => marks.Writer.TryWrite(MarkRequest.TimerTick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
             next = window.Position == ulong.MaxValue ? ulong.MaxValue : window.Position + 1;
             ConsumerLag.Track(this);
         }
@@ -308,14 +317,11 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
                     continue;
                 }
 
-                foreach (Entry entry in batch)
+                ulong last = batch[^1].Sequence;
+                next = last == ulong.MaxValue ? ulong.MaxValue : last + 1;
+                IReadOnlyList<Entry> deliverable = Admit(batch);
+                foreach (Entry entry in deliverable)
                 {
-                    next = entry.Sequence == ulong.MaxValue ? ulong.MaxValue : entry.Sequence + 1;
-                    if (!Admit(entry.Sequence))
-                    {
-                        continue;
-                    }
-
                     if (!entries.Writer.TryWrite(entry))
                     {
                         await entries.Writer.WriteAsync(entry, stopping.Token).ConfigureAwait(false);
@@ -349,24 +355,43 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         }
     }
 
-    /// <summary>Adds a delivered entry to the window; false when it was restored as already marked.</summary>
-    private bool Admit(ulong sequence)
+    /// <summary>
+    /// Adds the entries about to be delivered to the window (under one lock for the batch) and
+    /// returns them, minus those restored as already done: still in the window, or absorbed into
+    /// P by later marks.
+    /// </summary>
+    private IReadOnlyList<Entry> Admit(IReadOnlyList<Entry> batch)
     {
         if (window is null)
         {
-            return true;
+            return batch;
         }
 
+        List<Entry>? kept = null;
         lock (sync)
         {
-            // Restored as done: still in the window, or already absorbed into P by later marks.
-            if (sequence <= window.Position || window.Contains(sequence))
+            for (int i = 0; i < batch.Count; i++)
             {
-                return false;
-            }
+                ulong sequence = batch[i].Sequence;
+                if (sequence <= window.Position || window.Contains(sequence))
+                {
+                    kept ??= [.. Take(batch, i)];
+                    continue;
+                }
 
-            window.Add(sequence, isMarked: false);
-            return true;
+                window.Add(sequence, isMarked: false);
+                kept?.Add(batch[i]);
+            }
+        }
+
+        return kept ?? batch;
+    }
+
+    private static IEnumerable<Entry> Take(IReadOnlyList<Entry> batch, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            yield return batch[i];
         }
     }
 
@@ -395,6 +420,20 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
     private async Task WaitForRoomAsync()
     {
         long fullSince = Stopwatch.GetTimestamp();
+        Volatile.Write(ref readerWaitingForRoom, true);
+        try
+        {
+            await WaitUntilRoomAsync(fullSince).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref readerWaitingForRoom, false);
+        }
+    }
+
+    private async Task WaitUntilRoomAsync(long fullSince)
+    {
+        // Room is re-checked after the flag is set, so a mark applied in between is not missed.
         while (Room() <= 0)
         {
             if (options.Deadline <= TimeSpan.Zero)
@@ -431,24 +470,18 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         ChannelReader<MarkRequest> reader = marks.Reader;
         try
         {
-            while (true)
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                bool more = heldCount > 0 && options.Timeout > TimeSpan.Zero
-                    ? await WaitForMarkOrTimeoutAsync(reader).ConfigureAwait(false)
-                    : await reader.WaitToReadAsync().ConfigureAwait(false);
-                if (!more)
-                {
-                    break;
-                }
-
                 while (reader.TryRead(out MarkRequest mark))
                 {
-                    Apply(mark);
-                }
-
-                if (heldCount > 0 && options.Timeout > TimeSpan.Zero && Stopwatch.GetElapsedTime(firstHeldAt) >= options.Timeout)
-                {
-                    Persist();
+                    if (mark.IsTimerTick)
+                    {
+                        PersistIfTimedOut();
+                    }
+                    else
+                    {
+                        Apply(mark);
+                    }
                 }
             }
         }
@@ -458,6 +491,8 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         {
             Die(error);
         }
+
+        persistTimer?.Dispose();
 
         // Closing or dead: persist what is held, then answer anything still queued.
         try
@@ -473,35 +508,29 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
 
         while (reader.TryRead(out MarkRequest late))
         {
-            late.Complete(new ConsumerClosedException(), logger);
+            if (!late.IsTimerTick)
+            {
+                late.Complete(new ConsumerClosedException(), logger);
+            }
         }
     }
 
-    /// <summary>Waits for a mark; false when the channel completed. Persists held marks when their timeout passes first.</summary>
-    private async Task<bool> WaitForMarkOrTimeoutAsync(ChannelReader<MarkRequest> reader)
+    /// <summary>The Timeout timer fired: persist the held marks if the first of them is old enough, else re-arm.</summary>
+    private void PersistIfTimedOut()
     {
-        while (true)
+        if (heldCount == 0)
         {
-            TimeSpan remaining = options.Timeout - Stopwatch.GetElapsedTime(firstHeldAt);
-            if (remaining <= TimeSpan.Zero)
-            {
-                Persist();
-                return await reader.WaitToReadAsync().ConfigureAwait(false);
-            }
+            return;
+        }
 
-            using var timeout = new CancellationTokenSource(remaining);
-            try
-            {
-                return await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                Persist();
-                if (heldCount == 0)
-                {
-                    return await reader.WaitToReadAsync().ConfigureAwait(false);
-                }
-            }
+        TimeSpan remaining = options.Timeout - Stopwatch.GetElapsedTime(firstHeldAt);
+        if (remaining <= TimeSpan.Zero)
+        {
+            Persist();
+        }
+        else
+        {
+            persistTimer?.Change(remaining, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -534,6 +563,7 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
                 if (++heldCount == 1)
                 {
                     firstHeldAt = Stopwatch.GetTimestamp();
+                    persistTimer?.Change(options.Timeout, Timeout.InfiniteTimeSpan);
                 }
 
                 if (heldCount > options.Skip)
@@ -543,7 +573,10 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
             }
         }
 
-        markArrived.Writer.TryWrite(true);
+        if (Volatile.Read(ref readerWaitingForRoom))
+        {
+            markArrived.Writer.TryWrite(true);
+        }
     }
 
     /// <summary>Writes the compiled positions to the table and acknowledges the held marks.</summary>

@@ -82,13 +82,22 @@ internal sealed class MarkWindow
         return true;
     }
 
-    /// <summary>The mark table for <see cref="Sequence.Compile"/>: P (marked) and every entry above it.</summary>
+    /// <summary>
+    /// The mark table for <see cref="Sequence.Compile"/>: P (marked), the first entry above it
+    /// (unmarked, or P would have moved past it) and every marked entry. The other unmarked
+    /// entries cannot change what Compile returns - only the leading run is collapsed, and the
+    /// first unmarked entry already ends it - so leaving them out keeps a persist cheap when
+    /// marks arrive in order (then the table is just P and one entry).
+    /// </summary>
     public Dictionary<ulong, bool> ToMarks()
     {
-        var marks = new Dictionary<ulong, bool>(Count + 1) { [Position] = true };
+        var marks = new Dictionary<ulong, bool>() { [Position] = true };
         for (int i = 0; i < Count; i++)
         {
-            marks[SequenceAt(i)] = marked[Slot(i)];
+            if (i == 0 || marked[Slot(i)])
+            {
+                marks[SequenceAt(i)] = marked[Slot(i)];
+            }
         }
 
         return marks;

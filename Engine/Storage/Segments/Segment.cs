@@ -185,6 +185,39 @@ internal sealed unsafe class Segment
         EnsureIndexVerified();
         long low = 0;
         long high = Count;
+        if (high == 0 || sequence <= BaseSequence)
+        {
+            return 0;
+        }
+
+        // Sequences are often dense (consecutive, or timestamp-ordinal runs), so one interpolation
+        // probe usually lands on or next to the slot; the binary search then only finishes the job
+        // inside the bounds it narrowed. Each probe of a large index is a cache miss, so this is
+        // what makes point reads cheap.
+        ulong last = LastSequence;
+        if (sequence > last)
+        {
+            return high;
+        }
+
+        long guess = (long)((UInt128)(sequence - BaseSequence) * (ulong)(high - 1) / (last - BaseSequence));
+        ulong found = GetSlot(guess).Sequence;
+        if (found == sequence)
+        {
+            return guess;
+        }
+
+        if (found < sequence)
+        {
+            low = guess + 1;
+            high = Math.Min(high, guess + 1 + (long)Math.Min(sequence - found, (ulong)high));
+        }
+        else
+        {
+            high = guess;
+            low = Math.Max(low, guess - (long)Math.Min(found - sequence, (ulong)guess));
+        }
+
         while (low < high)
         {
             long mid = low + ((high - low) >> 1);
@@ -199,6 +232,13 @@ internal sealed unsafe class Segment
         }
 
         return low;
+    }
+
+    /// <summary>The sequence of the last entry under the published count (0 when empty), consistent with <see cref="Count"/>.</summary>
+    public ulong LastCommittedSequence()
+    {
+        long count = Count;
+        return count == 0 ? 0 : GetSlot(count - 1).Sequence;
     }
 
     /// <summary>The sequence at slot <paramref name="i"/> (verified index).</summary>

@@ -20,9 +20,8 @@ internal sealed class SegmentLog : IDisposable
     private readonly bool syncWrites;
     private readonly TailFile tailFile;
     private volatile LogState state;
-    private ulong head;
 
-    private SegmentLog(IFileSystem fs, string directory, string name, long segmentSize, bool syncWrites, ILogger logger, TailFile tailFile, LogState state, ulong head)
+    private SegmentLog(IFileSystem fs, string directory, string name, long segmentSize, bool syncWrites, ILogger logger, TailFile tailFile, LogState state)
     {
         this.fs = fs;
         Directory = directory;
@@ -32,7 +31,6 @@ internal sealed class SegmentLog : IDisposable
         this.logger = logger;
         this.tailFile = tailFile;
         this.state = state;
-        this.head = head;
     }
 
     /// <summary>The immutable part of the log's state, swapped whole on roll and delete.</summary>
@@ -45,7 +43,31 @@ internal sealed class SegmentLog : IDisposable
     public string Directory { get; }
 
     /// <summary>The last written sequence (or the tail, when everything was deleted and that is larger).</summary>
-    public ulong Head => Volatile.Read(ref head);
+    /// <remarks>
+    /// Read from the same published slot count that Read, Index and Length use, so no reader sees a
+    /// Head whose entry it cannot read, nor an entry above Head. Only the last segment (or, while
+    /// a roll publishes a new empty one, the one before it) can hold it, and neither can be
+    /// unlinked under the reader: deletion never removes the last segment, and it waits for the
+    /// writer that is rolling.
+    /// </remarks>
+    public ulong Head
+    {
+        get
+        {
+            LogState current = state;
+            Segment[] segments = current.Segments;
+            for (int i = segments.Length - 1; i >= 0; i--)
+            {
+                ulong last = segments[i].LastCommittedSequence();
+                if (last != 0)
+                {
+                    return Math.Max(last, current.Tail);
+                }
+            }
+
+            return current.Tail;
+        }
+    }
 
     /// <summary>The last deleted sequence.</summary>
     public ulong Tail => state.Tail;
@@ -101,8 +123,7 @@ internal sealed class SegmentLog : IDisposable
 
             Segment[] array = [.. segments];
             var initial = new LogState(array, GlobalUpperBound(array, tail), tail);
-            ulong last = array.Length == 0 ? 0 : array[^1].LastSequence;
-            return new SegmentLog(fs, directory, name, segmentSize, syncWrites, logger, tailFile, initial, Math.Max(last, tail));
+            return new SegmentLog(fs, directory, name, segmentSize, syncWrites, logger, tailFile, initial);
         }
         catch
         {
@@ -187,7 +208,6 @@ internal sealed class SegmentLog : IDisposable
         {
             SegmentFormat.WriteBatch(record.AsSpan(0, (int)length), entries, offsets, durable: syncWrites);
             active.Append(record.AsSpan(0, (int)length), entries, offsets.AsSpan(0, entries.Length), syncWrites);
-            Volatile.Write(ref head, entries[^1].Sequence);
         }
         finally
         {
