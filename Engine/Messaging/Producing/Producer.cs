@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Quasar.Diagnostics;
 using Quasar.Storage;
@@ -20,8 +19,8 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     private readonly Ledger ledger;
     private readonly ProducerOptions options;
     private readonly ILogger logger;
-    private readonly Channel<Item> queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim room;
+    private readonly BatchQueue<Item> queue;
+    private readonly Timer? batchTimer;
     private readonly CancellationTokenSource stopping = new();
     private readonly KeyValuePair<string, object?> ledgerTag;
     private readonly Task loop;
@@ -51,7 +50,9 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         this.options = options;
         logger = ledger.Db.Logger;
         ledgerTag = QuasarMetrics.LedgerTag(ledger.Options.Prefix);
-        room = new SemaphoreSlim(options.Batch);
+        // Bounded: a full queue is back-pressure, and its ring buffer allocates nothing per entry.
+        queue = new BatchQueue<Item>(options.Batch);
+        batchTimer = options.Timeout > TimeSpan.Zero ? new Timer(_ => queue.WakeReader()) : null;
         ledger.Db.Attach(this);
         loop = Task.Run(RunAsync);
     }
@@ -72,30 +73,15 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// <param name="entry">The entry; its payload must stay unchanged until the ack.</param>
     /// <param name="ack">Called on the producer's loop with the outcome; must not block.</param>
     /// <returns>False when the producer is closed (the ack is then not called).</returns>
-    public bool Write(Entry entry, Action<Exception?>? ack = null)
-    {
-        if (Volatile.Read(ref state) != Open)
-        {
-            return false;
-        }
-
-        room.Wait();
-        return Enqueue(new Item(entry, ack, null));
-    }
+    public bool Write(Entry entry, Action<Exception?>? ack = null) =>
+        Volatile.Read(ref state) == Open && Added(queue.Add(new Item(entry, ack, null)));
 
     /// <summary>Queues an entry if there is room, never blocking; see <see cref="Write"/> for the ack.</summary>
     /// <param name="entry">The entry; its payload must stay unchanged until the ack.</param>
     /// <param name="ack">Called on the producer's loop with the outcome; must not block.</param>
     /// <returns>False when the queue is full or the producer is closed (the ack is then not called).</returns>
-    public bool TryWrite(Entry entry, Action<Exception?>? ack = null)
-    {
-        if (Volatile.Read(ref state) != Open || !room.Wait(0))
-        {
-            return false;
-        }
-
-        return Enqueue(new Item(entry, ack, null));
-    }
+    public bool TryWrite(Entry entry, Action<Exception?>? ack = null) =>
+        Volatile.Read(ref state) == Open && Added(queue.TryAdd(new Item(entry, ack, null)));
 
     /// <summary>Queues an entry and completes once it is written (or faults with the error).</summary>
     /// <param name="entry">The entry; its payload must stay unchanged until the task completes.</param>
@@ -105,14 +91,10 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
     public async Task WriteAsync(Entry entry, CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref state) != Open)
-        {
-            throw new ProducerClosedException();
-        }
-
-        await room.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfClosed();
+        cancellationToken.ThrowIfCancellationRequested();
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Enqueue(new Item(entry, null, completion)))
+        if (!Added(await queue.AddAsync(new Item(entry, null, completion), cancellationToken).ConfigureAwait(false)))
         {
             throw new ProducerClosedException();
         }
@@ -120,19 +102,28 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         await completion.Task.ConfigureAwait(false);
     }
 
-    /// <summary>Completes once every entry accepted before this call is done (written or failed).</summary>
+    /// <summary>
+    /// Completes once every entry accepted before this call is done (written or failed). The
+    /// request queues behind those entries (it never waits for room) and has the batch written
+    /// without waiting for its <see cref="ProducerOptions.Timeout"/>.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the wait (not the entries).</param>
     /// <returns>A task that completes when the entries are done.</returns>
     /// <exception cref="ProducerClosedException">The producer is closed (the task faults).</exception>
     public Task FlushAsync(CancellationToken cancellationToken = default)
     {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (Volatile.Read(ref state) != Open || !queue.Writer.TryWrite(new Item(default, null, completion, IsFlush: true)))
+        if (Volatile.Read(ref state) != Open || !queue.TryAdd(new Item(default, null, completion, IsFlush: true), urgent: true))
         {
             return Task.FromException(new ProducerClosedException());
         }
 
-        return cancellationToken.CanBeCanceled ? completion.Task.WaitAsync(cancellationToken) : completion.Task;
+        return completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>Closes the producer: queued entries that are not yet written fail with <see cref="ProducerClosedException"/>. Idempotent.</summary>
@@ -152,16 +143,23 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         loop.GetAwaiter().GetResult();
     }
 
-    private bool Enqueue(Item item)
+    /// <summary>Counts an accepted entry in the queue-depth gauge; passes <paramref name="added"/> through.</summary>
+    private bool Added(bool added)
     {
-        if (Volatile.Read(ref state) != Open || !queue.Writer.TryWrite(item))
+        if (added)
         {
-            room.Release();
-            return false;
+            QuasarMetrics.ProducerQueueDepth.Add(1, ledgerTag);
         }
 
-        QuasarMetrics.ProducerQueueDepth.Add(1, ledgerTag);
-        return true;
+        return added;
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (Volatile.Read(ref state) != Open)
+        {
+            throw new ProducerClosedException();
+        }
     }
 
     private void Close(Exception reason)
@@ -172,32 +170,35 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         }
 
         closeReason = reason;
-        queue.Writer.TryComplete();
+        queue.Close(); // wakes every blocked Write and WriteAsync and the loop
         stopping.Cancel();
-        room.Release(int.MaxValue / 2); // wakes every blocked Write and WriteAsync; they see the closed state
     }
 
     private async Task RunAsync()
     {
         var batch = new List<Item>(options.Batch);
         var flushes = new List<Item>();
+        var taken = new List<Item>(options.Batch);
         var entries = new Entry[options.Batch];
         var dropped = new bool[options.Batch];
-        ChannelReader<Item> reader = queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(stopping.Token).ConfigureAwait(false))
+            while (true)
             {
-                bool flushRequested = Collect(reader, batch, flushes);
-                if (!flushRequested && batch.Count > 0 && batch.Count < options.Batch && options.Timeout > TimeSpan.Zero
-                    && await CollectUntilTimeoutAsync(reader, batch, flushes).ConfigureAwait(false))
+                await queue.WaitAsync(1).ConfigureAwait(false);
+                bool flushRequested = Collect(batch, flushes, taken);
+                if (!flushRequested && batch.Count > 0 && batch.Count < options.Batch && options.Timeout > TimeSpan.Zero)
                 {
-                    break; // closed while the batch waited for more: it fails below, unwritten
+                    await CollectUntilTimeoutAsync(batch, flushes, taken).ConfigureAwait(false);
+                }
+
+                if (queue.IsClosed)
+                {
+                    break; // closing: what was collected fails below, unwritten
                 }
 
                 if (batch.Count > 0)
                 {
-                    stopping.Token.ThrowIfCancellationRequested(); // closed meanwhile: the batch fails below, unwritten
                     await WriteBatchAsync(batch, entries, dropped).ConfigureAwait(false);
                 }
 
@@ -215,21 +216,22 @@ public sealed class Producer : IAsyncDisposable, IAttachment
             // closing: fall through to fail what is left
         }
 
+        batchTimer?.Dispose();
         Exception reason = closeReason ?? new ProducerClosedException();
         FailAll(batch, reason);
         FailAll(flushes, reason);
-        while (reader.TryRead(out Item item))
+        while (queue.TakeInto(taken, int.MaxValue) > 0)
         {
-            Finish(item, reason);
+            FailAll(taken, reason);
         }
     }
 
-    /// <summary>Takes what is immediately available, up to a full batch; true when a flush was asked for.</summary>
-    private bool Collect(ChannelReader<Item> reader, List<Item> batch, List<Item> flushes)
+    /// <summary>Takes what is queued, up to a full batch; true when a flush was asked for.</summary>
+    private bool Collect(List<Item> batch, List<Item> flushes, List<Item> taken)
     {
         bool flushRequested = false;
-        int taken = 0;
-        while (batch.Count < options.Batch && reader.TryRead(out Item item))
+        queue.TakeInto(taken, options.Batch - batch.Count);
+        foreach (Item item in taken)
         {
             if (item.IsFlush)
             {
@@ -239,47 +241,38 @@ public sealed class Producer : IAsyncDisposable, IAttachment
             else
             {
                 batch.Add(item);
-                taken++;
             }
         }
 
-        if (taken > 0)
-        {
-            room.Release(taken); // one release for all: each takes the semaphore's lock
-        }
-
+        taken.Clear();
         return flushRequested;
     }
 
     /// <summary>
-    /// Adds entries to the batch until it is full, a flush is asked for or the timeout passes;
-    /// true when the queue completed meanwhile (the producer is closing).
+    /// Adds entries to the batch until it is full, a flush is asked for, the timeout passes, or the
+    /// producer closes. The loop sleeps meanwhile: the queue wakes it only when a full batch is
+    /// there (or a flush, or the timer), not for every entry.
     /// </summary>
-    private async Task<bool> CollectUntilTimeoutAsync(ChannelReader<Item> reader, List<Item> batch, List<Item> flushes)
+    private async Task CollectUntilTimeoutAsync(List<Item> batch, List<Item> flushes, List<Item> taken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-        timeout.CancelAfter(options.Timeout);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        batchTimer!.Change(options.Timeout, Timeout.InfiniteTimeSpan);
         try
         {
-            while (batch.Count < options.Batch)
+            while (batch.Count < options.Batch && !queue.IsClosed
+                && System.Diagnostics.Stopwatch.GetElapsedTime(started) < options.Timeout)
             {
-                if (!await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+                await queue.WaitAsync(options.Batch - batch.Count).ConfigureAwait(false);
+                if (Collect(batch, flushes, taken))
                 {
-                    return true; // only Close completes the queue, after publishing its reason
-                }
-
-                if (Collect(reader, batch, flushes))
-                {
-                    return false;
+                    return;
                 }
             }
         }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        finally
         {
-            // the timeout passed: write what we have
+            batchTimer.Change(Timeout.Infinite, Timeout.Infinite);
         }
-
-        return false;
     }
 
     private async Task WriteBatchAsync(List<Item> batch, Entry[] entries, bool[] dropped)
