@@ -205,8 +205,36 @@ public sealed class Db : IDisposable
         }
     }
 
+    /// <summary>
+    /// Disposes a store: stops the workers that use it (failing their pending work with
+    /// <see cref="ObjectDisposedException"/>), waits for its calls in flight, runs
+    /// <paramref name="closeFiles"/>, and releases its prefix. Idempotent.
+    /// </summary>
+    internal void CloseStore(IStore store, CallGate gate, string prefix, Action closeFiles)
+    {
+        if (gate.IsClosed)
+        {
+            return;
+        }
+
+        StopAttachments(store, new ObjectDisposedException(gate.ObjectName));
+        if (!gate.Close())
+        {
+            return;
+        }
+
+        try
+        {
+            closeFiles();
+        }
+        finally
+        {
+            Unregister(prefix, store);
+        }
+    }
+
     /// <summary>Releases <paramref name="prefix"/> when its store is disposed.</summary>
-    internal void Unregister(string prefix, IStore store)
+    private void Unregister(string prefix, IStore store)
     {
         lock (storesLock)
         {

@@ -73,15 +73,8 @@ public sealed class Ledger : IDisposable, IStore
     {
         get
         {
-            gate.Enter();
-            try
-            {
-                return log.Length;
-            }
-            finally
-            {
-                gate.Exit();
-            }
+            using CallGate.Scope call = gate.Enter();
+            return log.Length;
         }
     }
 
@@ -91,15 +84,8 @@ public sealed class Ledger : IDisposable, IStore
     {
         get
         {
-            gate.Enter();
-            try
-            {
-                return log.Head;
-            }
-            finally
-            {
-                gate.Exit();
-            }
+            using CallGate.Scope call = gate.Enter();
+            return log.Head;
         }
     }
 
@@ -109,15 +95,8 @@ public sealed class Ledger : IDisposable, IStore
     {
         get
         {
-            gate.Enter();
-            try
-            {
-                return log.Tail;
-            }
-            finally
-            {
-                gate.Exit();
-            }
+            using CallGate.Scope call = gate.Enter();
+            return log.Tail;
         }
     }
 
@@ -134,32 +113,25 @@ public sealed class Ledger : IDisposable, IStore
     /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
     public void Write(params ReadOnlySpan<Entry> entries)
     {
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        if (entries.IsEmpty)
         {
-            if (entries.IsEmpty)
-            {
-                return;
-            }
-
-            CheckPayloadSizes(entries);
-            lock (writeLock)
-            {
-                if (options.Limit > 0 && log.Length + entries.Length > options.Limit)
-                {
-                    throw new LimitReachedException($"Writing {entries.Length} entries would make ledger '{options.Prefix}' longer than its limit of {options.Limit} (length {log.Length}).");
-                }
-
-                CheckMonotonic(entries, log.Head);
-                log.Append(entries);
-                RecordWrite(entries);
-                cache?.Add(entries);
-                Notify(entries[^1].Sequence);
-            }
+            return;
         }
-        finally
+
+        CheckPayloadSizes(entries);
+        lock (writeLock)
         {
-            gate.Exit();
+            if (options.Limit > 0 && log.Length + entries.Length > options.Limit)
+            {
+                throw new LimitReachedException($"Writing {entries.Length} entries would make ledger '{options.Prefix}' longer than its limit of {options.Limit} (length {log.Length}).");
+            }
+
+            CheckMonotonic(entries, log.Head);
+            log.Append(entries);
+            RecordWrite(entries);
+            cache?.Add(entries);
+            Notify(entries[^1].Sequence);
         }
     }
 
@@ -238,37 +210,30 @@ public sealed class Ledger : IDisposable, IStore
     public IReadOnlyList<Entry> Read(ulong sequence, int amount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(amount, 1);
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        ulong tail = log.Tail;
+        if (sequence <= tail)
         {
-            ulong tail = log.Tail;
-            if (sequence <= tail)
+            if (tail == ulong.MaxValue)
             {
-                if (tail == ulong.MaxValue)
-                {
-                    return [];
-                }
-
-                sequence = tail + 1;
+                return [];
             }
 
-            // Head before the cache: Write appends to the log (publishing Head and Length) before it
-            // adds to the cache, so a cache that stops below this Head is missing a batch a caller
-            // may already have seen; the log has it.
-            ulong head = log.Head;
-            if (cache is null || !cache.TryRead(sequence, amount, out List<Entry>? entries) || MissesNewest(entries, sequence, amount, head))
-            {
-                entries = new List<Entry>(Math.Min(amount, 1024));
-                log.Read(sequence, amount, entries);
-            }
+            sequence = tail + 1;
+        }
 
-            QuasarMetrics.EntriesRead.Add(entries.Count, QuasarMetrics.LedgerTag(options.Prefix));
-            return entries;
-        }
-        finally
+        // Head before the cache: Write appends to the log (publishing Head and Length) before it
+        // adds to the cache, so a cache that stops below this Head is missing a batch a caller
+        // may already have seen; the log has it.
+        ulong head = log.Head;
+        if (cache is null || !cache.TryRead(sequence, amount, out List<Entry>? entries) || MissesNewest(entries, sequence, amount, head))
         {
-            gate.Exit();
+            entries = new List<Entry>(Math.Min(amount, 1024));
+            log.Read(sequence, amount, entries);
         }
+
+        QuasarMetrics.EntriesRead.Add(entries.Count, QuasarMetrics.LedgerTag(options.Prefix));
+        return entries;
     }
 
     /// <summary>Whether a cached read stops short of <paramref name="head"/> although it was not cut by <paramref name="amount"/>.</summary>
@@ -284,16 +249,9 @@ public sealed class Ledger : IDisposable, IStore
     /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
     public (ulong Sequence, bool Found) Index(long index)
     {
-        gate.Enter();
-        try
-        {
-            long position = index < 0 ? log.Length + index : index;
-            return log.TryGetSequenceAt(position, out ulong sequence) ? (sequence, true) : (log.Head, false);
-        }
-        finally
-        {
-            gate.Exit();
-        }
+        using CallGate.Scope call = gate.Enter();
+        long position = index < 0 ? log.Length + index : index;
+        return log.TryGetSequenceAt(position, out ulong sequence) ? (sequence, true) : (log.Head, false);
     }
 
     /// <summary>
@@ -307,42 +265,28 @@ public sealed class Ledger : IDisposable, IStore
     /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
     public long Delete(ulong sequence)
     {
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (writeLock)
         {
-            lock (writeLock)
+            ulong newTail = Math.Min(sequence, log.Head);
+            if (log.Length == 0 || newTail <= log.Tail)
             {
-                ulong newTail = Math.Min(sequence, log.Head);
-                if (log.Length == 0 || newTail <= log.Tail)
-                {
-                    return 0;
-                }
-
-                long removed = log.Delete(newTail);
-                cache?.TrimThrough(newTail);
-                return removed;
+                return 0;
             }
-        }
-        finally
-        {
-            gate.Exit();
+
+            long removed = log.Delete(newTail);
+            cache?.TrimThrough(newTail);
+            return removed;
         }
     }
 
     /// <summary>The number of live entries with a sequence above <paramref name="sequence"/>.</summary>
     internal long CountAfter(ulong sequence)
     {
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (writeLock)
         {
-            lock (writeLock)
-            {
-                return log.CountAfter(sequence);
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            return log.CountAfter(sequence);
         }
     }
 
@@ -356,20 +300,13 @@ public sealed class Ledger : IDisposable, IStore
     public void Subscribe(ChannelWriter<ulong> receiver)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (gate)
         {
-            lock (gate)
+            if (Array.IndexOf(subscribers, receiver) < 0)
             {
-                if (Array.IndexOf(subscribers, receiver) < 0)
-                {
-                    Volatile.Write(ref subscribers, [.. subscribers, receiver]);
-                }
+                Volatile.Write(ref subscribers, [.. subscribers, receiver]);
             }
-        }
-        finally
-        {
-            gate.Exit();
         }
     }
 
@@ -379,34 +316,20 @@ public sealed class Ledger : IDisposable, IStore
     public void Unsubscribe(ChannelWriter<ulong> receiver)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (gate)
         {
-            lock (gate)
-            {
-                Volatile.Write(ref subscribers, Array.FindAll(subscribers, s => !ReferenceEquals(s, receiver)));
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            Volatile.Write(ref subscribers, Array.FindAll(subscribers, s => !ReferenceEquals(s, receiver)));
         }
     }
 
     /// <summary>Makes everything written and deleted so far durable.</summary>
     void IStore.Sync()
     {
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (writeLock)
         {
-            lock (writeLock)
-            {
-                log.Sync();
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            log.Sync();
         }
     }
 
@@ -415,31 +338,13 @@ public sealed class Ledger : IDisposable, IStore
     /// (it may be opened again on the same database). Idempotent; later calls throw
     /// <see cref="ObjectDisposedException"/>.
     /// </summary>
-    public void Dispose()
+    public void Dispose() => db.CloseStore(this, gate, options.Prefix, () =>
     {
-        if (gate.IsClosed)
+        lock (writeLock)
         {
-            return;
+            log.Dispose();
         }
 
-        // Workers that use this store stop first, failing their pending work with this exception.
-        db.StopAttachments(this, new ObjectDisposedException(gate.ObjectName));
-        if (!gate.Close())
-        {
-            return;
-        }
-
-        try
-        {
-            lock (writeLock)
-            {
-                log.Dispose();
-            }
-        }
-        finally
-        {
-            cache?.Clear();
-            db.Unregister(options.Prefix, this);
-        }
-    }
+        cache?.Clear();
+    });
 }

@@ -67,22 +67,15 @@ public sealed class Table : IDisposable, IStore
             throw new ArgumentException($"A name holds at most {TableFormat.MaxPositions} positions; got {positions.Length}.", nameof(positions));
         }
 
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        if (positions.IsEmpty)
         {
-            if (positions.IsEmpty)
-            {
-                return;
-            }
-
-            lock (sync)
-            {
-                log.Set(name, positions);
-            }
+            return;
         }
-        finally
+
+        lock (sync)
         {
-            gate.Exit();
+            log.Set(name, positions);
         }
     }
 
@@ -94,17 +87,10 @@ public sealed class Table : IDisposable, IStore
     public ulong[] Get(string name)
     {
         ValidateName(name);
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (sync)
         {
-            lock (sync)
-            {
-                return log.Get(name);
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            return log.Get(name);
         }
     }
 
@@ -113,17 +99,10 @@ public sealed class Table : IDisposable, IStore
     /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
     public IReadOnlyDictionary<string, ulong[]> All()
     {
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (sync)
         {
-            lock (sync)
-            {
-                return log.All();
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            return log.All();
         }
     }
 
@@ -134,17 +113,10 @@ public sealed class Table : IDisposable, IStore
     public void Delete(string name)
     {
         ValidateName(name);
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (sync)
         {
-            lock (sync)
-            {
-                log.Delete(name);
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            log.Delete(name);
         }
     }
 
@@ -156,34 +128,20 @@ public sealed class Table : IDisposable, IStore
     /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
     public (ulong Min, ulong Max, bool Found) Range()
     {
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (sync)
         {
-            lock (sync)
-            {
-                return log.Range();
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            return log.Range();
         }
     }
 
     /// <summary>Makes every set and delete so far durable.</summary>
     void IStore.Sync()
     {
-        gate.Enter();
-        try
+        using CallGate.Scope call = gate.Enter();
+        lock (sync)
         {
-            lock (sync)
-            {
-                log.Sync();
-            }
-        }
-        finally
-        {
-            gate.Exit();
+            log.Sync();
         }
     }
 
@@ -191,32 +149,13 @@ public sealed class Table : IDisposable, IStore
     /// Waits for calls in flight, then syncs and closes the table's file and releases its prefix.
     /// Idempotent; later calls throw <see cref="ObjectDisposedException"/>.
     /// </summary>
-    public void Dispose()
+    public void Dispose() => db.CloseStore(this, gate, options.Prefix, () =>
     {
-        if (gate.IsClosed)
+        lock (sync)
         {
-            return;
+            log.Dispose();
         }
-
-        // Workers that use this store stop first, failing their pending work with this exception.
-        db.StopAttachments(this, new ObjectDisposedException(gate.ObjectName));
-        if (!gate.Close())
-        {
-            return;
-        }
-
-        try
-        {
-            lock (sync)
-            {
-                log.Dispose();
-            }
-        }
-        finally
-        {
-            db.Unregister(options.Prefix, this);
-        }
-    }
+    });
 
     private static void ValidateName(string name)
     {

@@ -17,14 +17,23 @@ internal sealed class CallGate(string objectName)
     /// <summary>Whether <see cref="Close"/> has started.</summary>
     public bool IsClosed => (Volatile.Read(ref state) & ClosedBit) != 0;
 
-    /// <summary>Registers a call; throws when the gate is closed.</summary>
-    public void Enter()
+    /// <summary>Registers a call; throws when the gate is closed. Dispose the returned scope to end the call.</summary>
+    public Scope Enter()
     {
         if ((Interlocked.Increment(ref state) & ClosedBit) != 0)
         {
             Exit();
             throw new ObjectDisposedException(objectName);
         }
+
+        return new Scope(this);
+    }
+
+    /// <summary>One call in flight; disposing it exits the gate (a struct: no allocation per call).</summary>
+    public readonly struct Scope(CallGate gate) : IDisposable
+    {
+        /// <summary>Ends the call.</summary>
+        public void Dispose() => gate.Exit();
     }
 
     /// <summary>Ends a call registered by <see cref="Enter"/>.</summary>
