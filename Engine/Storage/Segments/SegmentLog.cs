@@ -276,10 +276,25 @@ internal sealed class SegmentLog : IDisposable
         return removed;
     }
 
-    /// <summary>Appends up to <paramref name="amount"/> live entries from the first one at or after <paramref name="sequence"/>.</summary>
+    /// <summary>
+    /// Appends up to <paramref name="amount"/> live entries from the first one at or after <paramref name="sequence"/>.
+    /// A segment deleted under the read means the tail passed it, and with it every entry read so
+    /// far (deletion cuts a prefix): those are dropped and the read starts over on the new state.
+    /// Skipping the segment instead would return a run with a hole in it, or one that stops short
+    /// of the newer segments the captured state does not list.
+    /// </summary>
     public void Read(ulong sequence, int amount, List<Entry> into)
     {
-        LogState current = state;
+        int start = into.Count;
+        while (!TryRead(state, sequence, amount, into))
+        {
+            into.RemoveRange(start, into.Count - start);
+        }
+    }
+
+    /// <summary>One attempt of <see cref="Read"/> on <paramref name="current"/>; false when a segment was deleted under it.</summary>
+    private bool TryRead(LogState current, ulong sequence, int amount, List<Entry> into)
+    {
         Segment[] segments = current.Segments;
         int remaining = amount;
         for (int index = FirstSegmentReaching(segments, sequence); remaining > 0 && index < segments.Length; index++)
@@ -287,7 +302,14 @@ internal sealed class SegmentLog : IDisposable
             Segment segment = segments[index];
             if (!segment.TryAcquire())
             {
-                continue; // deleted under us: its entries are gone
+                // Delete publishes the new state before it closes a segment, so a changed state
+                // means a delete; an unchanged one a log being disposed, which has nothing to read.
+                if (!ReferenceEquals(state, current))
+                {
+                    return false;
+                }
+
+                continue;
             }
 
             try
@@ -305,6 +327,8 @@ internal sealed class SegmentLog : IDisposable
                 segment.Release();
             }
         }
+
+        return true;
     }
 
     /// <summary>The sequence of the live entry at <paramref name="position"/> (0 = oldest); false when out of range.</summary>
