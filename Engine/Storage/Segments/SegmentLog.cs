@@ -45,28 +45,63 @@ internal sealed class SegmentLog : IDisposable
     /// <summary>The last written sequence (or the tail, when everything was deleted and that is larger).</summary>
     /// <remarks>
     /// Read from the same published slot count that Read, Index and Length use, so no reader sees a
-    /// Head whose entry it cannot read, nor an entry above Head. Only the last segment (or, while
-    /// a roll publishes a new empty one, the one before it) can hold it, and neither can be
-    /// unlinked under the reader: deletion never removes the last segment, and it waits for the
-    /// writer that is rolling.
+    /// Head whose entry it cannot read, nor an entry above Head. The state a reader captured can be
+    /// stale: after it the writer may roll and write, and a delete unlink the segment that was last
+    /// in it. So the slot is read under a lease (the slots of a closed segment are unmapped memory),
+    /// and a segment closed under the reader sends it to the newer state.
     /// </remarks>
     public ulong Head
     {
         get
         {
-            LogState current = state;
-            Segment[] segments = current.Segments;
-            for (int i = segments.Length - 1; i >= 0; i--)
+            while (true)
             {
-                ulong last = segments[i].LastCommittedSequence();
-                if (last != 0)
+                LogState current = state;
+                if (TryGetHead(current, out ulong head))
                 {
-                    return Math.Max(last, current.Tail);
+                    return head;
                 }
             }
-
-            return current.Tail;
         }
+    }
+
+    /// <summary>Head as <paramref name="current"/> has it; false when one of its segments was deleted under the reader.</summary>
+    private bool TryGetHead(LogState current, out ulong head)
+    {
+        Segment[] segments = current.Segments;
+        for (int i = segments.Length - 1; i >= 0; i--)
+        {
+            Segment segment = segments[i];
+            if (!segment.TryAcquire())
+            {
+                // Delete publishes the new state before it closes a segment, so a changed state
+                // means a delete; an unchanged one a log being disposed.
+                if (!ReferenceEquals(state, current))
+                {
+                    head = 0;
+                    return false;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                ulong last = segment.LastCommittedSequence();
+                if (last != 0)
+                {
+                    head = Math.Max(last, current.Tail);
+                    return true;
+                }
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+
+        head = current.Tail;
+        return true;
     }
 
     /// <summary>The last deleted sequence.</summary>
