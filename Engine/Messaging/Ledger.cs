@@ -250,8 +250,19 @@ public sealed class Ledger : IDisposable, IStore
     public (ulong Sequence, bool Found) Index(long index)
     {
         using CallGate.Scope call = gate.Enter();
-        long position = index < 0 ? log.Length + index : index;
-        return log.TryGetSequenceAt(position, out ulong sequence) ? (sequence, true) : (log.Head, false);
+        while (true)
+        {
+            // A delete between reading Length and resolving the position shifts every position, so
+            // an index from the newest would name another entry (or none). Tail only grows: if it
+            // is unchanged, no delete came between; otherwise resolve the index again.
+            ulong tail = log.Tail;
+            long position = index < 0 ? log.Length + index : index;
+            bool found = log.TryGetSequenceAt(position, out ulong sequence);
+            if (index >= 0 || log.Tail == tail)
+            {
+                return found ? (sequence, true) : (log.Head, false);
+            }
+        }
     }
 
     /// <summary>
