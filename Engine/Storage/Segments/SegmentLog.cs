@@ -349,8 +349,12 @@ internal sealed class SegmentLog : IDisposable
 
             try
             {
+                // The count is read once, before the search: LowerBound answers "none at or after
+                // the sequence" with the count it saw, and reading from there up to a later count
+                // would return a batch appended meanwhile from below the sequence asked for.
+                long available = segment.Count;
                 long slot = Math.Max(segment.LowerBound(sequence), current.FirstLive - segment.FirstGlobal);
-                int count = (int)Math.Min(remaining, segment.Count - slot);
+                int count = (int)Math.Min(remaining, available - slot);
                 if (count > 0)
                 {
                     segment.ReadEntries(slot, count, into);
