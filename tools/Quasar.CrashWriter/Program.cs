@@ -10,6 +10,13 @@ using Quasar.CrashWriter;
 // "ack <first> <last>", after each Delete returns "del <sequence>"; every line is a single write()
 // to the pipe, so a kill never leaves half a line. Payloads name their batch (CrashPayload).
 // Usage: Quasar.CrashWriter <db directory> <prefix> <seed> [sync|nosync]
+// With the first argument "table" it writes a table instead (TableWriter.cs, for Recovery/TableCrashTests.cs):
+//        Quasar.CrashWriter table <db directory> <prefix> <seed> [hot|bulk]
+if (args.Length > 0 && args[0] == "table")
+{
+    return TableWriter.Run(args.AsSpan(1));
+}
+
 if (args.Length is < 3 or > 4
     || !int.TryParse(args[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed)
     || (args.Length == 4 && args[3] is not ("sync" or "nosync")))
