@@ -108,20 +108,7 @@ internal sealed class SegmentLog : IDisposable
     public ulong Tail => state.Tail;
 
     /// <summary>The number of live entries.</summary>
-    public long Length
-    {
-        get
-        {
-            LogState current = state;
-            if (current.Segments.Length == 0)
-            {
-                return 0;
-            }
-
-            Segment last = current.Segments[^1];
-            return last.FirstGlobal + last.Count - current.FirstLive;
-        }
-    }
+    public long Length => LengthOf(state);
 
     /// <summary>The number of segment files.</summary>
     public int SegmentCount => state.Segments.Length;
@@ -377,7 +364,7 @@ internal sealed class SegmentLog : IDisposable
         {
             LogState current = state;
             sequence = 0;
-            long length = Length;
+            long length = LengthOf(current); // the same snapshot as the segments searched below
             if (position < 0 || position >= length)
             {
                 return false;
@@ -402,6 +389,9 @@ internal sealed class SegmentLog : IDisposable
             }
         }
     }
+
+    private static long LengthOf(LogState current) =>
+        current.Segments.Length == 0 ? 0 : current.Segments[^1].FirstGlobal + current.Segments[^1].Count - current.FirstLive;
 
     /// <summary>The number of live entries above <paramref name="sequence"/> (the caller excludes deletes).</summary>
     public long CountAfter(ulong sequence)
