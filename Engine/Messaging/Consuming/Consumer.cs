@@ -41,6 +41,7 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
     private ulong next;
     private ulong persistedFirst;
     private int heldCount;
+    private MarkOutcome[] outcomes = new MarkOutcome[16];
     private bool readerWaitingForRoom;
     private long firstHeldAt;
     private long lastMarkAt;
@@ -470,18 +471,27 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         ChannelReader<MarkRequest> reader = marks.Reader;
         try
         {
+            var drained = new List<MarkRequest>();
             while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
+                bool timerTick = false;
                 while (reader.TryRead(out MarkRequest mark))
                 {
                     if (mark.IsTimerTick)
                     {
-                        PersistIfTimedOut();
+                        timerTick = true;
                     }
                     else
                     {
-                        Apply(mark);
+                        drained.Add(mark);
                     }
+                }
+
+                ApplyAll(drained);
+                drained.Clear();
+                if (timerTick)
+                {
+                    PersistIfTimedOut();
                 }
             }
         }
@@ -534,48 +544,90 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         }
     }
 
-    private void Apply(MarkRequest mark)
+    /// <summary>What applying one mark came to.</summary>
+    private enum MarkOutcome : byte
     {
-        Volatile.Write(ref lastMarkAt, Stopwatch.GetTimestamp());
-        if (mark.Sequence <= persistedFirst)
+        /// <summary>At or below the persisted first position: done already.</summary>
+        Persisted,
+
+        /// <summary>Applied to the window; acknowledged when persisted.</summary>
+        Held,
+
+        /// <summary>Counted toward Skip without changing the window: covered by a held mark.</summary>
+        HeldCovered,
+
+        /// <summary>Not delivered by this consumer.</summary>
+        Invalid,
+    }
+
+    /// <summary>
+    /// Applies the marks drained from the queue, in order, under one lock for all of them (the
+    /// reader takes the same lock), then answers or holds each outside it.
+    /// </summary>
+    private void ApplyAll(List<MarkRequest> drained)
+    {
+        if (drained.Count == 0)
         {
-            mark.Complete(null, logger); // already persisted: idempotent
+            return;
         }
-        else
+
+        Volatile.Write(ref lastMarkAt, Stopwatch.GetTimestamp());
+        if (outcomes.Length < drained.Count)
         {
-            bool known;
-            bool alreadyDone;
-            lock (sync)
-            {
-                alreadyDone = mark.Sequence <= window!.Position;
-                known = alreadyDone || window.Mark(mark.Sequence, mark.Cumulative);
-            }
+            outcomes = new MarkOutcome[Math.Max(drained.Count, outcomes.Length * 2)];
+        }
 
-            if (!known)
+        lock (sync)
+        {
+            for (int i = 0; i < drained.Count; i++)
             {
-                mark.Complete(new InvalidSequenceException($"Consumer '{name}' has not delivered sequence {mark.Sequence}."), logger);
+                MarkRequest mark = drained[i];
+                outcomes[i] = mark.Sequence <= persistedFirst ? MarkOutcome.Persisted
+                    : mark.Sequence <= window!.Position ? MarkOutcome.HeldCovered
+                    : window.Mark(mark.Sequence, mark.Cumulative) ? MarkOutcome.Held
+                    : MarkOutcome.Invalid;
             }
-            else
-            {
-                held.Add(mark);
-                // Every held mark counts toward Skip, also one below an unpersisted P (covered by a
-                // held cumulative mark, or by entries skipped after threshold cleaning).
-                if (++heldCount == 1)
-                {
-                    firstHeldAt = Stopwatch.GetTimestamp();
-                    persistTimer?.Change(options.Timeout, Timeout.InfiniteTimeSpan);
-                }
+        }
 
-                if (heldCount > options.Skip)
-                {
-                    Persist();
-                }
+        for (int i = 0; i < drained.Count; i++)
+        {
+            MarkRequest mark = drained[i];
+            switch (outcomes[i])
+            {
+                case MarkOutcome.Persisted:
+                    mark.Complete(null, logger); // already persisted: idempotent
+                    break;
+                case MarkOutcome.Invalid:
+                    mark.Complete(new InvalidSequenceException($"Consumer '{name}' has not delivered sequence {mark.Sequence}."), logger);
+                    break;
+                default:
+                    Hold(mark);
+                    break;
             }
         }
 
         if (Volatile.Read(ref readerWaitingForRoom))
         {
             markArrived.Writer.TryWrite(true);
+        }
+    }
+
+    /// <summary>
+    /// Holds an applied mark until the next persist. Every held mark counts toward Skip, also one
+    /// covered by an unpersisted P (a held cumulative mark, or entries skipped after threshold cleaning).
+    /// </summary>
+    private void Hold(MarkRequest mark)
+    {
+        held.Add(mark);
+        if (++heldCount == 1)
+        {
+            firstHeldAt = Stopwatch.GetTimestamp();
+            persistTimer?.Change(options.Timeout, Timeout.InfiniteTimeSpan);
+        }
+
+        if (heldCount > options.Skip)
+        {
+            Persist();
         }
     }
 
