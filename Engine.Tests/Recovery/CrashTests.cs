@@ -21,8 +21,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     private const string Prefix = "crash:Log";
     private const long SegmentSize = 4096;
     private const int MaxBatch = 50;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TempDirectory temp = new();
 
@@ -37,11 +35,10 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     [InlineData(false)]
     public void Acknowledged_batches_survive_a_kill_at_any_moment_and_no_partial_batch_is_ever_visible(bool syncWrites)
     {
-        int iterations = EnvironmentInt("QUASAR_CRASH_ITERATIONS") ?? 20;
-        int masterSeed = EnvironmentInt("QUASAR_CRASH_SEED") ?? Random.Shared.Next();
+        int iterations = TestEnvironment.Int("QUASAR_CRASH_ITERATIONS") ?? 20;
+        int masterSeed = TestEnvironment.Int("QUASAR_CRASH_SEED") ?? Random.Shared.Next();
         output.WriteLine($"QUASAR_CRASH_SEED={masterSeed}, {iterations} iterations, SyncWrites {syncWrites}");
         var random = new Random(masterSeed);
-        string child = FindChild();
         string db = Path.Combine(temp.Path, "db");
         var history = new History();
         var watch = Stopwatch.StartNew();
@@ -50,7 +47,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         {
             int seed = random.Next();
             int delay = random.Next(50, 401);
-            ChildRun run = RunAndKill(child, db, seed, syncWrites, TimeSpan.FromMilliseconds(delay));
+            ChildRun run = RunAndKill(db, seed, syncWrites, TimeSpan.FromMilliseconds(delay));
             string context = $"iteration {iteration} (SyncWrites {syncWrites}, QUASAR_CRASH_SEED={masterSeed}, child seed {seed}, killed {delay} ms after ready)";
             try
             {
@@ -239,85 +236,24 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             .ToArray();
 
     /// <summary>Starts the child, waits until it has opened the ledger, lets it write for <paramref name="delay"/>, and kills it.</summary>
-    private static ChildRun RunAndKill(string child, string db, int seed, bool syncWrites, TimeSpan delay)
+    private static ChildRun RunAndKill(string db, int seed, bool syncWrites, TimeSpan delay)
     {
-        var info = new ProcessStartInfo(DotnetHost())
+        using CrashChild child = CrashChild.Start(db, Prefix, seed.ToString(CultureInfo.InvariantCulture), syncWrites ? "sync" : "nosync");
+        if (child.WaitReady())
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(child);
-        info.ArgumentList.Add(db);
-        info.ArgumentList.Add(Prefix);
-        info.ArgumentList.Add(seed.ToString(CultureInfo.InvariantCulture));
-        info.ArgumentList.Add(syncWrites ? "sync" : "nosync");
-
-        var lines = new ConcurrentQueue<string>();
-        var stderr = new StringBuilder();
-        using var ready = new ManualResetEventSlim();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lines.Enqueue(e.Data);
-                if (e.Data.StartsWith("ready ", StringComparison.Ordinal))
-                {
-                    ready.Set();
-                }
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lock (stderr)
-                {
-                    stderr.AppendLine(e.Data);
-                }
-            }
-        };
-
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        bool exitedBeforeKill;
-        bool exited;
-        var started = Stopwatch.StartNew();
-        try
-        {
-            while (!ready.Wait(TimeSpan.FromMilliseconds(50)) && !process.HasExited && started.Elapsed < StartTimeout)
-            {
-            }
-
-            if (ready.IsSet)
-            {
-                Thread.Sleep(delay);
-            }
-        }
-        finally
-        {
-            exitedBeforeKill = process.HasExited;
-            process.Kill(entireProcessTree: true);
-            exited = process.WaitForExit(ExitTimeout);
+            Thread.Sleep(delay);
         }
 
-        if (!exited)
-        {
-            throw new XunitException($"the child (pid {process.Id}) did not exit within {ExitTimeout} of SIGKILL");
-        }
-
-        process.WaitForExit(); // the process is gone: this only drains the redirected output
-        string[] all = [.. lines];
+        child.Kill();
+        string[] all = child.Lines;
         return new ChildRun(
-            ready.IsSet,
-            exitedBeforeKill,
-            process.ExitCode,
+            child.IsReady,
+            child.ExitedBeforeKill,
+            child.ExitCode,
             all,
             [.. all.Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).Select(ParseAck)],
             [.. all.Where(l => l.StartsWith("del ", StringComparison.Ordinal)).Select(l => ulong.Parse(l.AsSpan(4), CultureInfo.InvariantCulture))],
-            stderr.ToString());
+            child.Stderr);
     }
 
     private static (ulong First, ulong Last) ParseAck(string line)
@@ -325,42 +261,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         string[] parts = line.Split(' ');
         return (ulong.Parse(parts[1], CultureInfo.InvariantCulture), ulong.Parse(parts[2], CultureInfo.InvariantCulture));
     }
-
-    /// <summary>
-    /// tools/Quasar.CrashWriter/bin/&lt;configuration&gt;/&lt;framework&gt;/Quasar.CrashWriter.dll, built with the
-    /// same configuration as this test assembly (Engine.Tests references the project, so building
-    /// the tests builds it).
-    /// </summary>
-    private static string FindChild()
-    {
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        string configuration = framework.Parent!.Name;
-        DirectoryInfo? root = framework;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Engine.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.True(root is not null, $"no Engine.sln above {AppContext.BaseDirectory}");
-        string dll = Path.Combine(root.FullName, "tools", "Quasar.CrashWriter", "bin", configuration, framework.Name, "Quasar.CrashWriter.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build tools/Quasar.CrashWriter in {configuration}");
-        return dll;
-    }
-
-    private static string DotnetHost()
-    {
-        string? host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(host) && File.Exists(host))
-        {
-            return host;
-        }
-
-        string? current = Environment.ProcessPath;
-        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
-    }
-
-    private static int? EnvironmentInt(string name) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : null;
 
     private sealed record ChildRun(
         bool Ready,
