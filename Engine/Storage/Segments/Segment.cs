@@ -282,10 +282,13 @@ internal sealed unsafe class Segment
 
     /// <summary>
     /// The most bytes one positional read of <see cref="ReadEntries"/> covers (a single larger entry
-    /// is read whole). Kept below the large object heap threshold (85,000 bytes) so that the arrays
-    /// the payloads share are cheap, short-lived gen0 objects.
+    /// is read whole). A read of 1,000 ordinary entries fits in one chunk: one system call, and one
+    /// array the payloads share. Measured (W3, 1,000,000 entries, Read(seq, 1000)): 1 MiB chunks
+    /// read 22.7 M entries/s at 62 MB peak RSS; 80 KB chunks (kept below the large object heap)
+    /// only 12.4 M/s at 145 MB, because small-object arrays are zeroed and churn gen0, while large
+    /// uninitialized arrays are not zeroed at all.
     /// </summary>
-    public const long ReadChunkBytes = 80 * 1024;
+    public const long ReadChunkBytes = 1024 * 1024;
 
     /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end.</summary>
     private long EndOffset(long k) => k < Count ? GetSlot(k).Offset : DataLength;
