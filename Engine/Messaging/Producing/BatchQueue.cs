@@ -19,6 +19,7 @@ internal sealed class BatchQueue<T>
     private int count;
     private bool closed;
     private int wakeAt;
+    private bool wakePending;
     private int blockedWriters;
     private List<TaskCompletionSource>? waitingWriters;
 
@@ -142,8 +143,9 @@ internal sealed class BatchQueue<T>
     {
         lock (sync)
         {
-            if (closed || count >= atLeast)
+            if (closed || count >= atLeast || wakePending)
             {
+                wakePending = false;
                 return ValueTask.CompletedTask;
             }
 
@@ -154,13 +156,18 @@ internal sealed class BatchQueue<T>
         return signal.WaitAsync();
     }
 
-    /// <summary>Wakes the reader if it is waiting (its timeout passed).</summary>
+    /// <summary>
+    /// Wakes the reader (its timeout passed). If it is not waiting yet - the timer can fire between
+    /// the reader's last check and its wait - the wake is kept for its next <see cref="WaitAsync"/>,
+    /// which then returns at once; a stale one costs the reader one empty turn.
+    /// </summary>
     public void WakeReader()
     {
         bool wake;
         lock (sync)
         {
             wake = wakeAt > 0;
+            wakePending = !wake;
             wakeAt = 0;
         }
 

@@ -256,12 +256,19 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     private async Task CollectUntilTimeoutAsync(List<Item> batch, List<Item> flushes, List<Item> taken)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        batchTimer!.Change(options.Timeout, Timeout.InfiniteTimeSpan);
         try
         {
-            while (batch.Count < options.Batch && !queue.IsClosed
-                && System.Diagnostics.Stopwatch.GetElapsedTime(started) < options.Timeout)
+            while (batch.Count < options.Batch && !queue.IsClosed)
             {
+                // Re-armed before every wait for what is left: a timer that fired early or
+                // between the check and the wait must not leave the batch waiting for ever.
+                TimeSpan remaining = options.Timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return;
+                }
+
+                batchTimer!.Change(remaining, Timeout.InfiniteTimeSpan);
                 await queue.WaitAsync(options.Batch - batch.Count).ConfigureAwait(false);
                 if (Collect(batch, flushes, taken))
                 {
@@ -271,7 +278,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         }
         finally
         {
-            batchTimer.Change(Timeout.Infinite, Timeout.Infinite);
+            batchTimer!.Change(Timeout.Infinite, Timeout.Infinite);
         }
     }
 
