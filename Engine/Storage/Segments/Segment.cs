@@ -22,6 +22,7 @@ internal sealed unsafe class Segment
     private long dataLength;
     private ulong lastSequence;
     private int leases = 1;
+    private bool broken;
     private volatile bool indexVerified;
     private IndexFormat.Header indexHeader;
 
@@ -72,8 +73,10 @@ internal sealed unsafe class Segment
     /// <summary>Creates a new, empty, active segment (data header written) with room for <paramref name="slotCapacity"/> slots.</summary>
     public static Segment Create(IFileSystem fs, string directory, ulong baseSequence, long slotCapacity)
     {
+        // Create, not CreateNew: a file with this name can only be the leftover of a creation that
+        // failed (its base is above Head), and it holds no committed batch.
         string stem = Path.Combine(directory, FileStem(baseSequence));
-        IStorageFile data = fs.Open(stem + DataExtension, FileMode.CreateNew, writable: true);
+        IStorageFile data = fs.Open(stem + DataExtension, FileMode.Create, writable: true);
         try
         {
             Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
@@ -86,7 +89,21 @@ internal sealed unsafe class Segment
         catch
         {
             data.Dispose();
+            TryDelete(fs, stem + IndexExtension);
+            TryDelete(fs, stem + DataExtension);
             throw;
+        }
+    }
+
+    private static void TryDelete(IFileSystem fs, string path)
+    {
+        try
+        {
+            fs.Delete(path);
+        }
+        catch (IOException)
+        {
+            // recovery removes a segment that never received a batch
         }
     }
 
@@ -162,12 +179,7 @@ internal sealed unsafe class Segment
     public void Append(ReadOnlySpan<byte> record, ReadOnlySpan<Entry> entries, ReadOnlySpan<int> entryOffsets, bool sync)
     {
         long offset = dataLength;
-        data.Write(record, offset);
-        if (sync)
-        {
-            data.Flush();
-        }
-
+        data.AppendOrRollBack(record, offset, sync, ref broken);
         long slot = count;
         for (int i = 0; i < entries.Length; i++)
         {

@@ -35,6 +35,7 @@ internal sealed class TableLog : IDisposable
     private long length;
     private long liveBytes;
     private ulong generation;
+    private bool broken;
 
     private TableLog(IFileSystem fs, ILogger logger, string directory, bool cache, bool syncWrites, IStorageFile file)
     {
@@ -277,12 +278,7 @@ internal sealed class TableLog : IDisposable
         {
             TableFormat.WriteRecord(buffer, kind, name, nameBytes, positions);
             long offset = length;
-            file.Write(buffer.AsSpan(0, recordLength), offset);
-            if (syncWrites)
-            {
-                file.Flush();
-            }
-
+            file.AppendOrRollBack(buffer.AsSpan(0, recordLength), offset, syncWrites, ref broken);
             length = offset + recordLength;
             return offset;
         }
