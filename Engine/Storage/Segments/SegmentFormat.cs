@@ -12,7 +12,7 @@ internal static class SegmentFormat
     public const uint Version = 1;
 
     /// <summary>Size of the segment file header.</summary>
-    public const int HeaderSize = 32;
+    public const int HeaderSize = FileHeader.Size;
 
     /// <summary>Size of a batch record's header.</summary>
     public const int BatchHeaderSize = 40;
@@ -36,44 +36,13 @@ internal static class SegmentFormat
     public const uint BatchFlagDurable = 1;
 
     /// <summary>Writes a segment header for <paramref name="baseSequence"/>.</summary>
-    public static void WriteHeader(Span<byte> destination, ulong baseSequence)
-    {
-        destination = destination[..HeaderSize];
-        destination.Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(destination, HeaderMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Version);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], baseSequence);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C.Compute(destination[..28]));
-    }
+    public static void WriteHeader(Span<byte> destination, ulong baseSequence) =>
+        FileHeader.Write(destination, HeaderMagic, Version, baseSequence);
 
     /// <summary>Validates a segment header and returns its base sequence.</summary>
     /// <exception cref="CorruptionException">Bad magic, bad checksum or an unknown version.</exception>
-    public static ulong ReadHeader(ReadOnlySpan<byte> source, string path)
-    {
-        if (source.Length < HeaderSize)
-        {
-            throw new CorruptionException(path, source.Length, $"segment header is {source.Length} bytes, expected {HeaderSize}");
-        }
-
-        if (BinaryPrimitives.ReadUInt64LittleEndian(source) != HeaderMagic)
-        {
-            throw new CorruptionException(path, 0, "not a Quasar segment file (bad magic)");
-        }
-
-        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(source[28..]);
-        if (crc != Crc32C.Compute(source[..28]))
-        {
-            throw new CorruptionException(path, 28, "segment header checksum mismatch");
-        }
-
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
-        if (version != Version)
-        {
-            throw new CorruptionException(path, 8, $"unsupported segment format version {version} (this build reads version {Version}); the file was left untouched");
-        }
-
-        return BinaryPrimitives.ReadUInt64LittleEndian(source[16..]);
-    }
+    public static ulong ReadHeader(ReadOnlySpan<byte> source, string path) =>
+        FileHeader.Read(source, path, HeaderMagic, Version, "segment");
 
     /// <summary>The encoded size of a batch holding <paramref name="entries"/>.</summary>
     public static long BatchLength(ReadOnlySpan<Entry> entries)

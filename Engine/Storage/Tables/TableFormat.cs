@@ -15,7 +15,7 @@ internal static class TableFormat
     public const uint Version = 1;
 
     /// <summary>Size of the file header.</summary>
-    public const int HeaderSize = 32;
+    public const int HeaderSize = FileHeader.Size;
 
     /// <summary>Size of a record's frame (length and checksum) before its body.</summary>
     public const int FrameSize = 8;
@@ -36,38 +36,13 @@ internal static class TableFormat
     public const byte KindDelete = 2;
 
     /// <summary>Writes a file header with <paramref name="generation"/> (bumped on every rewrite).</summary>
-    public static void WriteHeader(Span<byte> destination, ulong generation)
-    {
-        destination = destination[..HeaderSize];
-        destination.Clear();
-        BinaryPrimitives.WriteUInt64LittleEndian(destination, HeaderMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], Version);
-        BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], generation);
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[28..], Crc32C.Compute(destination[..28]));
-    }
+    public static void WriteHeader(Span<byte> destination, ulong generation) =>
+        FileHeader.Write(destination, HeaderMagic, Version, generation);
 
     /// <summary>Validates a file header and returns its generation.</summary>
-    /// <exception cref="CorruptionException">Bad magic, checksum, or an unknown version.</exception>
-    public static ulong ReadHeader(ReadOnlySpan<byte> source, string path)
-    {
-        if (source.Length < HeaderSize || BinaryPrimitives.ReadUInt64LittleEndian(source) != HeaderMagic)
-        {
-            throw new CorruptionException(path, 0, "not a Quasar table file (bad magic or too short)");
-        }
-
-        if (BinaryPrimitives.ReadUInt32LittleEndian(source[28..]) != Crc32C.Compute(source[..28]))
-        {
-            throw new CorruptionException(path, 28, "table header checksum mismatch");
-        }
-
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(source[8..]);
-        if (version != Version)
-        {
-            throw new CorruptionException(path, 8, $"unsupported table format version {version} (this build reads version {Version}); the file was left untouched");
-        }
-
-        return BinaryPrimitives.ReadUInt64LittleEndian(source[16..]);
-    }
+    /// <exception cref="CorruptionException">Too short, bad magic, checksum, or an unknown version.</exception>
+    public static ulong ReadHeader(ReadOnlySpan<byte> source, string path) =>
+        FileHeader.Read(source, path, HeaderMagic, Version, "table");
 
     /// <summary>The encoded size (frame included) of a record for <paramref name="nameBytes"/> and <paramref name="positions"/> positions.</summary>
     public static int RecordLength(int nameBytes, int positions, byte kind) =>
