@@ -194,24 +194,25 @@ internal sealed unsafe class Segment
     /// <summary>The first slot in [0, Count) whose sequence is at least <paramref name="sequence"/>; Count when none.</summary>
     public long LowerBound(ulong sequence)
     {
-        EnsureIndexVerified();
         long low = 0;
         long high = Count;
         if (high == 0 || sequence <= BaseSequence)
         {
-            return 0;
+            return 0; // answered without the slots: opening a ledger must not verify a sealed index
         }
+
+        if (sequence > LastSequence)
+        {
+            return high;
+        }
+
+        EnsureIndexVerified();
 
         // Sequences are often dense (consecutive, or timestamp-ordinal runs), so one interpolation
         // probe usually lands on or next to the slot; the binary search then only finishes the job
         // inside the bounds it narrowed. Each probe of a large index is a cache miss, so this is
         // what makes point reads cheap.
         ulong last = LastSequence;
-        if (sequence > last)
-        {
-            return high;
-        }
-
         long guess = (long)((UInt128)(sequence - BaseSequence) * (ulong)(high - 1) / (last - BaseSequence));
         ulong found = GetSlot(guess).Sequence;
         if (found == sequence)
