@@ -67,6 +67,10 @@ internal sealed class BatchQueue<T>
                 wakeAt = 0;
                 wake = true;
             }
+            else if (urgent)
+            {
+                wakePending = true; // the reader is between waits: its next wait must not sleep
+            }
         }
 
         if (wake)
