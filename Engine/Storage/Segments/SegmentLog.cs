@@ -116,26 +116,17 @@ internal sealed class SegmentLog : IDisposable
     /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and recovers it.</summary>
     public static SegmentLog Open(IFileSystem fs, string directory, string name, long segmentSize, bool syncWrites, ILogger logger)
     {
-        bool created = !fs.DirectoryExists(directory);
-        fs.CreateDirectory(directory);
-        if (created)
-        {
-            fs.SyncDirectory(Path.GetDirectoryName(directory)!);
-        }
-
-        foreach (string temporary in fs.ListFiles(directory, "*.tmp"))
-        {
-            Log.FileRemoved(logger, temporary, "unfinished temporary file");
-            fs.Delete(temporary);
-        }
-
+        StoreDirectory.Prepare(fs, directory, logger);
         TailFile tailFile = TailFile.Open(fs, Path.Combine(directory, TailFile.FileName));
         var segments = new List<Segment>();
         try
         {
             OpenSegments(fs, directory, name, segmentSize, logger, segments);
             ulong tail = tailFile.Tail;
-            DropSegmentsAtOrBelow(fs, logger, name, segments, tail);
+            // Finish a delete a crash interrupted between persisting the tail and unlinking.
+            int dead = DeadPrefix(segments, tail);
+            Unlink(fs, logger, name, segments.GetRange(0, dead), tail);
+            segments.RemoveRange(0, dead);
             long global = 0;
             foreach (Segment segment in segments)
             {
@@ -199,21 +190,27 @@ internal sealed class SegmentLog : IDisposable
         }
     }
 
-    /// <summary>Removes sealed segments whose entries are all deleted (finishing a delete a crash interrupted).</summary>
-    private static List<Segment> DropSegmentsAtOrBelow(IFileSystem fs, ILogger logger, string name, List<Segment> segments, ulong tail)
+    /// <summary>How many leading segments hold nothing above <paramref name="tail"/>; never the last one (Head and appends live there).</summary>
+    private static int DeadPrefix(IReadOnlyList<Segment> segments, ulong tail)
     {
-        var dropped = new List<Segment>();
-        while (segments.Count > 1 && segments[0].LastSequence <= tail)
+        int dead = 0;
+        while (dead < segments.Count - 1 && segments[dead].LastSequence <= tail)
         {
-            Segment segment = segments[0];
-            segments.RemoveAt(0);
+            dead++;
+        }
+
+        return dead;
+    }
+
+    /// <summary>Unlinks dead segments and drops the log's lease on them (readers holding one finish first).</summary>
+    private static void Unlink(IFileSystem fs, ILogger logger, string name, IEnumerable<Segment> dead, ulong tail)
+    {
+        foreach (Segment segment in dead)
+        {
             segment.DeleteFiles(fs);
             Log.SegmentDeleted(logger, name, segment.DataPath, tail);
             segment.Release();
-            dropped.Add(segment);
         }
-
-        return dropped;
     }
 
     /// <summary>
@@ -279,22 +276,9 @@ internal sealed class SegmentLog : IDisposable
         long removed = firstLive - current.FirstLive;
         tailFile.Write(newTail, syncWrites);
 
-        var kept = new List<Segment>(current.Segments);
-        List<Segment> dropped = [];
-        while (kept.Count > 1 && kept[0].LastSequence <= newTail)
-        {
-            dropped.Add(kept[0]);
-            kept.RemoveAt(0);
-        }
-
-        state = new LogState([.. kept], firstLive, newTail);
-        foreach (Segment segment in dropped)
-        {
-            segment.DeleteFiles(fs);
-            Log.SegmentDeleted(logger, name, segment.DataPath, newTail);
-            segment.Release();
-        }
-
+        int dead = DeadPrefix(current.Segments, newTail);
+        state = new LogState(current.Segments[dead..], firstLive, newTail);
+        Unlink(fs, logger, name, current.Segments[..dead], newTail);
         return removed;
     }
 

@@ -70,20 +70,8 @@ internal sealed class TableLog : IDisposable
     /// <summary>Opens (creating if needed) the table in <paramref name="directory"/>, repairing a torn tail.</summary>
     public static TableLog Open(IFileSystem fs, string directory, bool cache, bool syncWrites, ILogger logger)
     {
-        bool created = !fs.DirectoryExists(directory);
-        fs.CreateDirectory(directory);
-        if (created)
-        {
-            fs.SyncDirectory(System.IO.Path.GetDirectoryName(directory)!);
-        }
-
+        StoreDirectory.Prepare(fs, directory, logger);
         string path = System.IO.Path.Combine(directory, FileName);
-        foreach (string temporary in fs.ListFiles(directory, "*.tmp"))
-        {
-            Log.FileRemoved(logger, temporary, "unfinished table rewrite");
-            fs.Delete(temporary);
-        }
-
         bool exists = fs.FileExists(path);
         IStorageFile file = fs.Open(path, FileMode.OpenOrCreate, writable: true);
         var table = new TableLog(fs, logger, directory, cache, syncWrites, file);
