@@ -222,11 +222,8 @@ public sealed class Ledger : IDisposable, IStore
             sequence = tail + 1;
         }
 
-        // Head before the cache: Write appends to the log (publishing Head and Length) before it
-        // adds to the cache, so a cache that stops below this Head is missing a batch a caller
-        // may already have seen; the log has it.
-        ulong head = log.Head;
-        if (cache is null || !cache.TryRead(sequence, amount, out List<Entry>? entries) || MissesNewest(entries, sequence, amount, head))
+        // Head before the cache: Write publishes in the log before it adds to the cache.
+        if (cache is null || !cache.TryRead(sequence, amount, log.Head, out List<Entry>? entries))
         {
             entries = new List<Entry>(Math.Min(amount, 1024));
             log.Read(sequence, amount, entries);
@@ -235,10 +232,6 @@ public sealed class Ledger : IDisposable, IStore
         QuasarMetrics.EntriesRead.Add(entries.Count, QuasarMetrics.LedgerTag(options.Prefix));
         return entries;
     }
-
-    /// <summary>Whether a cached read stops short of <paramref name="head"/> although it was not cut by <paramref name="amount"/>.</summary>
-    private static bool MissesNewest(List<Entry> cached, ulong sequence, int amount, ulong head) =>
-        cached.Count < amount && (cached.Count == 0 ? sequence <= head : cached[^1].Sequence < head);
 
     /// <summary>
     /// The sequence at a position among the live entries: 0 is the oldest, -1 the newest.

@@ -51,12 +51,18 @@ internal sealed class LedgerCache(int capacity)
     }
 
     /// <summary>Reads from the cache when it holds <paramref name="sequence"/>'s position (its oldest entry is at or before it).</summary>
-    public bool TryRead(ulong sequence, int amount, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<Entry>? entries)
+    /// <remarks>
+    /// Only a cache that is current up to <paramref name="head"/> answers: a write publishes its
+    /// batch in the log before it adds it here, so a reader that has seen the new Head must not get
+    /// a cached answer that stops short of it.
+    /// </remarks>
+    public bool TryRead(ulong sequence, int amount, ulong head, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out List<Entry>? entries)
     {
         entries = null;
         lock (sync)
         {
-            if (!buffer.TryGet(0, out Entry oldest) || oldest.Sequence > sequence)
+            if (!buffer.TryGet(0, out Entry oldest) || oldest.Sequence > sequence
+                || !buffer.TryGet(-1, out Entry newest) || newest.Sequence < head)
             {
                 return false;
             }

@@ -376,7 +376,7 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
                 ulong sequence = batch[i].Sequence;
                 if (sequence <= window.Position || window.Contains(sequence))
                 {
-                    kept ??= [.. Take(batch, i)];
+                    kept ??= [.. batch.Take(i)];
                     continue;
                 }
 
@@ -386,14 +386,6 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         }
 
         return kept ?? batch;
-    }
-
-    private static IEnumerable<Entry> Take(IReadOnlyList<Entry> batch, int count)
-    {
-        for (int i = 0; i < count; i++)
-        {
-            yield return batch[i];
-        }
     }
 
     /// <summary>Entries below the ledger's tail are gone (Threshold cleaning): continue at the oldest one.</summary>
