@@ -119,7 +119,7 @@ public sealed class Ledger : IDisposable, IStore
             return;
         }
 
-        CheckPayloadSizes(entries);
+        long encodedLength = SegmentFormat.MeasureBatch(entries); // payload sizes: the first check
         lock (writeLock)
         {
             if (options.Limit > 0 && log.Length + entries.Length > options.Limit)
@@ -128,7 +128,7 @@ public sealed class Ledger : IDisposable, IStore
             }
 
             CheckMonotonic(entries, log.Head);
-            log.Append(entries);
+            log.Append(entries, encodedLength);
             RecordWrite(entries);
             cache?.Add(entries);
             Notify(entries[^1].Sequence);
@@ -149,26 +149,6 @@ public sealed class Ledger : IDisposable, IStore
             QuasarMetrics.EntriesWritten.Add(entries.Length, tag);
             QuasarMetrics.BytesWritten.Add(bytes, tag);
             QuasarMetrics.WriteBatches.Add(1, tag);
-        }
-    }
-
-    private static void CheckPayloadSizes(ReadOnlySpan<Entry> entries)
-    {
-        long total = SegmentFormat.BatchHeaderSize;
-        for (int i = 0; i < entries.Length; i++)
-        {
-            int length = entries[i].Payload.Length;
-            if (length > MaxPayloadLength)
-            {
-                throw new ArgumentException($"Entry {i} (sequence {entries[i].Sequence}) has a {length}-byte payload; the maximum is {MaxPayloadLength} bytes.", nameof(entries));
-            }
-
-            total += SegmentFormat.EntryHeaderSize + length;
-        }
-
-        if (total > SegmentFormat.MaxBatchLength)
-        {
-            throw new ArgumentException($"The batch encodes to {total} bytes; a batch must stay below {SegmentFormat.MaxBatchLength} bytes. Split it into several writes.", nameof(entries));
         }
     }
 

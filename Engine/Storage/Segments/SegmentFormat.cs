@@ -44,13 +44,25 @@ internal static class SegmentFormat
     public static ulong ReadHeader(ReadOnlySpan<byte> source, string path) =>
         FileHeader.Read(source, path, HeaderMagic, Version, "segment");
 
-    /// <summary>The encoded size of a batch holding <paramref name="entries"/>.</summary>
-    public static long BatchLength(ReadOnlySpan<Entry> entries)
+    /// <summary>The encoded size of a batch holding <paramref name="entries"/>, checking that it can be written.</summary>
+    /// <exception cref="ArgumentException">A payload is longer than <see cref="MaxPayloadLength"/>, or the record would reach <see cref="MaxBatchLength"/>.</exception>
+    public static long MeasureBatch(ReadOnlySpan<Entry> entries)
     {
         long length = BatchHeaderSize;
-        foreach (Entry entry in entries)
+        for (int i = 0; i < entries.Length; i++)
         {
-            length += EntryHeaderSize + entry.Payload.Length;
+            int payload = entries[i].Payload.Length;
+            if (payload > MaxPayloadLength)
+            {
+                throw new ArgumentException($"Entry {i} (sequence {entries[i].Sequence}) has a {payload}-byte payload; the maximum is {MaxPayloadLength} bytes.", nameof(entries));
+            }
+
+            length += EntryHeaderSize + payload;
+        }
+
+        if (length > MaxBatchLength)
+        {
+            throw new ArgumentException($"The batch encodes to {length} bytes; a batch must stay below {MaxBatchLength} bytes. Split it into several writes.", nameof(entries));
         }
 
         return length;
@@ -58,7 +70,7 @@ internal static class SegmentFormat
 
     /// <summary>
     /// Encodes a batch record into <paramref name="destination"/> (exactly
-    /// <see cref="BatchLength"/> bytes) and reports each entry's offset within the record.
+    /// <see cref="MeasureBatch"/> bytes) and reports each entry's offset within the record.
     /// </summary>
     public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, Span<int> entryOffsets, bool durable)
     {

@@ -215,11 +215,11 @@ internal sealed class SegmentLog : IDisposable
 
     /// <summary>
     /// Appends one batch (already validated by the ledger: non-empty, increasing, above Head,
-    /// within the size limits). One positional write, plus one data sync when writes are durable.
+    /// within the size limits) whose encoded <paramref name="length"/> the ledger measured with
+    /// <see cref="SegmentFormat.MeasureBatch"/>. One positional write, plus one data sync when writes are durable.
     /// </summary>
-    public void Append(ReadOnlySpan<Entry> entries)
+    public void Append(ReadOnlySpan<Entry> entries, long length)
     {
-        long length = SegmentFormat.BatchLength(entries);
         Segment active = ActiveSegmentFor(entries, length);
         byte[] record = ArrayPool<byte>.Shared.Rent((int)length);
         int[] offsets = ArrayPool<int>.Shared.Rent(entries.Length);
