@@ -157,9 +157,7 @@ public sealed class ProducerDisposeTests : IDisposable
         using Ledger ledger = db.Ledger();
         using var blocker = new LoopBlocker();
         var producer = new Producer(ledger, new ProducerOptions { Batch = 1 });
-        Assert.True(producer.TryWrite(TestEntries.Make(1), blocker.Ack));
-        await blocker.Entered;
-        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+        await blocker.HoldWithFullQueue(producer);
         var probe = new AckProbe();
         Task<bool> blocked = Task.Run(() => producer.Write(TestEntries.Make(3), probe.Ack));
         await Task.Delay(50);
@@ -178,9 +176,7 @@ public sealed class ProducerDisposeTests : IDisposable
         using Ledger ledger = db.Ledger();
         using var blocker = new LoopBlocker();
         var producer = new Producer(ledger, new ProducerOptions { Batch = 1 });
-        Assert.True(producer.TryWrite(TestEntries.Make(1), blocker.Ack));
-        await blocker.Entered;
-        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+        await blocker.HoldWithFullQueue(producer);
         Task waiting = producer.WriteAsync(TestEntries.Make(3));
 
         Task disposing = producer.DisposeAsync().AsTask();

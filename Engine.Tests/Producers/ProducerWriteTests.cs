@@ -250,9 +250,7 @@ public sealed class ProducerWriteTests : IDisposable
         using Ledger ledger = db.Ledger();
         await using var producer = new Producer(ledger, new ProducerOptions { Batch = 1 });
         using var blocker = new LoopBlocker();
-        Assert.True(producer.TryWrite(TestEntries.Make(1), blocker.Ack));
-        await blocker.Entered;
-        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+        await blocker.HoldWithFullQueue(producer);
         var refused = new AckProbe();
         Assert.False(producer.TryWrite(TestEntries.Make(3), refused.Ack));
 
@@ -269,9 +267,7 @@ public sealed class ProducerWriteTests : IDisposable
         using Ledger ledger = db.Ledger();
         await using var producer = new Producer(ledger, new ProducerOptions { Batch = 1 });
         using var blocker = new LoopBlocker();
-        Assert.True(producer.TryWrite(TestEntries.Make(1), blocker.Ack));
-        await blocker.Entered;
-        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+        await blocker.HoldWithFullQueue(producer);
         var probe = new AckProbe();
 
         Task<bool> blocked = Task.Run(() => producer.Write(TestEntries.Make(3), probe.Ack));
@@ -290,9 +286,7 @@ public sealed class ProducerWriteTests : IDisposable
         using Ledger ledger = db.Ledger();
         await using var producer = new Producer(ledger, new ProducerOptions { Batch = 1 });
         using var blocker = new LoopBlocker();
-        Assert.True(producer.TryWrite(TestEntries.Make(1), blocker.Ack));
-        await blocker.Entered;
-        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+        await blocker.HoldWithFullQueue(producer);
 
         Task waiting = producer.WriteAsync(TestEntries.Make(3));
         await Task.Delay(100);
@@ -309,9 +303,7 @@ public sealed class ProducerWriteTests : IDisposable
         using Ledger ledger = db.Ledger();
         await using var producer = new Producer(ledger, new ProducerOptions { Batch = 1 });
         using var blocker = new LoopBlocker();
-        Assert.True(producer.TryWrite(TestEntries.Make(1), blocker.Ack));
-        await blocker.Entered;
-        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+        await blocker.HoldWithFullQueue(producer);
         using var cancellation = new CancellationTokenSource();
 
         Task waiting = producer.WriteAsync(TestEntries.Make(3), cancellation.Token);
@@ -329,9 +321,7 @@ public sealed class ProducerWriteTests : IDisposable
         using Ledger ledger = db.Ledger();
         await using var producer = new Producer(ledger, new ProducerOptions { Batch = 1 });
         using var blocker = new LoopBlocker();
-        Assert.True(producer.TryWrite(TestEntries.Make(1), blocker.Ack));
-        await blocker.Entered;
-        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+        await blocker.HoldWithFullQueue(producer);
         using var cancellation = new CancellationTokenSource();
         Task waiting = producer.WriteAsync(TestEntries.Make(3), cancellation.Token);
         await cancellation.CancelAsync();

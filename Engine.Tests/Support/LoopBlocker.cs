@@ -27,5 +27,16 @@ public sealed class LoopBlocker : IDisposable
 
     public void Release() => gate.Set();
 
+    /// <summary>
+    /// For a producer with Batch 1: entry 1's ack holds the loop here and entry 2 fills the
+    /// queue, so the next write finds no room until <see cref="Release"/>.
+    /// </summary>
+    public async Task HoldWithFullQueue(Producer producer)
+    {
+        Assert.True(producer.TryWrite(TestEntries.Make(1), Ack));
+        await Entered;
+        Assert.True(producer.TryWrite(TestEntries.Make(2)));
+    }
+
     public void Dispose() => gate.Set(); // the ack may still be leaving Wait: the event is left to the GC
 }
