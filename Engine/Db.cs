@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Quasar.Diagnostics;
+using Quasar.Lifecycle;
 using Quasar.Storage;
 using Quasar.Storage.Files;
 
@@ -35,6 +36,9 @@ public sealed class Db : IDisposable
     internal ILogger Logger { get; }
 
     internal IFileSystem FileSystem { get; }
+
+    /// <summary>What the log of the store in <paramref name="storeDirectory"/> is opened with.</summary>
+    internal StoreContext StoreContext(string storeDirectory) => new(FileSystem, storeDirectory, Options.SyncWrites, Logger);
 
     /// <summary>
     /// Opens or creates the database in <paramref name="directory"/>. Stores are recovered when

@@ -52,7 +52,7 @@ public sealed class IoFailureTests : IDisposable
         using (var ledger = Ledger.Open(db, new LedgerOptions { Prefix = "l" }))
         {
             ledger.Write(TestEntries.Range(1, 3));
-            files.Fail = (operation, path) => operation == FileFault.Flush && path.EndsWith(".seg", StringComparison.Ordinal);
+            files.Fail = (operation, path) => operation == FileFault.SyncData && path.EndsWith(".seg", StringComparison.Ordinal);
             Assert.Throws<IOException>(() => ledger.Write(TestEntries.Range(4, 3)));
             files.Fail = null;
 

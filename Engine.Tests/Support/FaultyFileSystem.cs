@@ -8,7 +8,7 @@ public enum FileFault
     Open,
     Write,
     PartialWrite,
-    Flush,
+    SyncData,
     SetLength,
 }
 
@@ -73,10 +73,10 @@ internal sealed class FaultyFileSystem : IFileSystem
             file.Write(data, offset);
         }
 
-        public void Flush()
+        public void SyncData()
         {
-            owner.Check(FileFault.Flush, Path);
-            file.Flush();
+            owner.Check(FileFault.SyncData, Path);
+            file.SyncData();
         }
 
         public void SetLength(long length)

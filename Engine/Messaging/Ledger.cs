@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Quasar.Diagnostics;
+using Quasar.Lifecycle;
 using Quasar.Storage;
 using Quasar.Storage.Segments;
 
@@ -61,7 +62,7 @@ public sealed class Ledger : IDisposable, IStore
         return db.OpenStore(options.Prefix, () =>
         {
             string directory = Path.Combine(db.Directory, StoreNames.Ledger(options.Prefix));
-            SegmentLog log = SegmentLog.Open(db.FileSystem, directory, options.Prefix, db.Options.SegmentSize, db.Options.SyncWrites, db.Logger);
+            SegmentLog log = SegmentLog.Open(db.StoreContext(directory), options.Prefix, db.Options.SegmentSize);
             Log.LedgerOpened(db.Logger, options.Prefix, log.SegmentCount, log.Length, log.Head, log.Tail);
             return new Ledger(db, options, log);
         });

@@ -1,5 +1,6 @@
 using System.Text;
 using Quasar.Diagnostics;
+using Quasar.Lifecycle;
 using Quasar.Storage;
 using Quasar.Storage.Tables;
 
@@ -48,7 +49,7 @@ public sealed class Table : IDisposable, IStore
         return db.OpenStore(options.Prefix, () =>
         {
             string directory = Path.Combine(db.Directory, StoreNames.Table(options.Prefix));
-            TableLog log = TableLog.Open(db.FileSystem, directory, options.Cache, db.Options.SyncWrites, db.Logger);
+            TableLog log = TableLog.Open(db.StoreContext(directory), options.Cache);
             Log.TableOpened(db.Logger, options.Prefix, log.Count, log.FileLength);
             return new Table(db, options, log);
         });

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Quasar.Diagnostics;
+using Quasar.Lifecycle;
 using Quasar.Storage;
 
 namespace Quasar;

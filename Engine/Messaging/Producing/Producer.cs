@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Quasar.Diagnostics;
+using Quasar.Lifecycle;
 using Quasar.Storage;
 
 namespace Quasar;

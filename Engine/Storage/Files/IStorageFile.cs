@@ -19,7 +19,7 @@ internal interface IStorageFile : IDisposable
     void Write(ReadOnlySpan<byte> data, long offset);
 
     /// <summary>Makes every write so far durable (fdatasync where available).</summary>
-    void Flush();
+    void SyncData();
 
     /// <summary>Truncates or extends the file.</summary>
     void SetLength(long length);
@@ -38,5 +38,5 @@ internal unsafe interface IMappedRegion : IDisposable
     byte* Pointer { get; }
 
     /// <summary>Writes the mapped pages back to the file and makes them durable.</summary>
-    void Flush();
+    void Sync();
 }

@@ -45,7 +45,7 @@ internal sealed class PhysicalFile : IStorageFile
 
     public void Write(ReadOnlySpan<byte> data, long offset) => RandomAccess.Write(handle, data, offset);
 
-    public void Flush() => DurableSync.SyncData(handle);
+    public void SyncData() => DurableSync.SyncData(handle);
 
     public void SetLength(long length) => RandomAccess.SetLength(handle, length);
 
@@ -88,7 +88,7 @@ internal sealed class PhysicalFile : IStorageFile
 
         public byte* Pointer => pointer;
 
-        public void Flush()
+        public void Sync()
         {
             view.Flush(); // msync of the dirty pages
             DurableSync.SyncData(handle);

@@ -23,7 +23,7 @@ internal static class StorageFileAppend
             file.Write(record, offset);
             if (sync)
             {
-                file.Flush();
+                file.SyncData();
             }
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
@@ -33,7 +33,7 @@ internal static class StorageFileAppend
                 file.SetLength(offset);
                 if (sync)
                 {
-                    file.Flush();
+                    file.SyncData();
                 }
             }
             catch (Exception rollBack) when (rollBack is IOException or UnauthorizedAccessException)

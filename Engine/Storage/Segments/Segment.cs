@@ -361,14 +361,14 @@ internal sealed unsafe class Segment
     /// </summary>
     public void Seal()
     {
-        data.Flush();
+        data.SyncData();
         WriteSealedHeader();
-        index.Flush();
+        index.Sync();
         if (!OperatingSystem.IsWindows())
         {
             // Windows cannot shrink a mapped file; elsewhere the pages past the end are never touched again.
             indexFile.SetLength(IndexFormat.HeaderSize + (Count * IndexFormat.SlotSize));
-            indexFile.Flush();
+            indexFile.SyncData();
         }
 
         IsSealed = true;
@@ -455,10 +455,10 @@ internal sealed unsafe class Segment
     }
 
     /// <summary>Makes appended data and slots durable.</summary>
-    public void Flush()
+    public void SyncData()
     {
-        data.Flush();
-        index.Flush();
+        data.SyncData();
+        index.Sync();
     }
 
     /// <summary>Takes a lease; false when the segment is already closed.</summary>

@@ -113,10 +113,11 @@ internal sealed class SegmentLog : IDisposable
     /// <summary>The number of segment files.</summary>
     public int SegmentCount => state.Segments.Length;
 
-    /// <summary>Opens (creating if needed) the log in <paramref name="directory"/> and recovers it.</summary>
-    public static SegmentLog Open(IFileSystem fs, string directory, string name, long segmentSize, bool syncWrites, ILogger logger)
+    /// <summary>Opens (creating if needed) the log in the context's directory and recovers it.</summary>
+    public static SegmentLog Open(StoreContext context, string name, long segmentSize)
     {
-        StoreDirectory.Prepare(fs, directory, logger);
+        context.PrepareDirectory();
+        (IFileSystem fs, string directory, bool syncWrites, ILogger logger) = context;
         TailFile tailFile = TailFile.Open(fs, Path.Combine(directory, TailFile.FileName));
         var segments = new List<Segment>();
         try
@@ -390,10 +391,10 @@ internal sealed class SegmentLog : IDisposable
         Segment[] segments = state.Segments;
         if (segments.Length > 0 && !segments[^1].IsSealed)
         {
-            segments[^1].Flush();
+            segments[^1].SyncData();
         }
 
-        tailFile.Flush();
+        tailFile.Sync();
     }
 
     /// <summary>Syncs and closes every file (no call may be in flight).</summary>

@@ -322,7 +322,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
 
             Log.TailTruncated(logger, segment.DataPath, result.ValidEnd, dataLength - result.ValidEnd, result.Problem!);
             segment.Data.SetLength(result.ValidEnd);
-            segment.Data.Flush();
+            segment.Data.SyncData();
         }
 
         segment.ClearSlots(result.SlotCount, Math.Max(written, result.SlotCount));

@@ -91,7 +91,7 @@ internal sealed class TailFile : IDisposable
         file.Write(record, (next & 1) == 1 ? 0 : SecondCopyOffset);
         if (sync)
         {
-            file.Flush();
+            file.SyncData();
         }
 
         generation = next;
@@ -99,7 +99,7 @@ internal sealed class TailFile : IDisposable
     }
 
     /// <summary>Makes the last write durable.</summary>
-    public void Flush() => file.Flush();
+    public void Sync() => file.SyncData();
 
     /// <inheritdoc />
     public void Dispose() => file.Dispose();

@@ -67,10 +67,11 @@ internal sealed class TableLog : IDisposable
     /// <summary>The number of live names.</summary>
     public int Count => live.Count;
 
-    /// <summary>Opens (creating if needed) the table in <paramref name="directory"/>, repairing a torn tail.</summary>
-    public static TableLog Open(IFileSystem fs, string directory, bool cache, bool syncWrites, ILogger logger)
+    /// <summary>Opens (creating if needed) the table in the context's directory, repairing a torn tail.</summary>
+    public static TableLog Open(StoreContext context, bool cache)
     {
-        StoreDirectory.Prepare(fs, directory, logger);
+        context.PrepareDirectory();
+        (IFileSystem fs, string directory, bool syncWrites, ILogger logger) = context;
         string path = System.IO.Path.Combine(directory, FileName);
         bool exists = fs.FileExists(path);
         IStorageFile file = fs.Open(path, FileMode.OpenOrCreate, writable: true);
@@ -84,7 +85,7 @@ internal sealed class TableLog : IDisposable
                 TableFormat.WriteHeader(header, 0);
                 file.SetLength(0);
                 file.Write(header, 0);
-                file.Flush();
+                file.SyncData();
                 table.length = TableFormat.HeaderSize;
                 if (!exists)
                 {
@@ -125,7 +126,7 @@ internal sealed class TableLog : IDisposable
 
                 Log.TailTruncated(logger, file.Path, offset, read - offset, problem);
                 file.SetLength(offset);
-                file.Flush();
+                file.SyncData();
                 break;
             }
 
@@ -309,7 +310,7 @@ internal sealed class TableLog : IDisposable
             }
 
             rewritten.Write(buffer.WrittenSpan, 0);
-            rewritten.Flush();
+            rewritten.SyncData();
             fs.Rename(temporary, path);
             fs.SyncDirectory(directory);
             foreach ((string name, long offset) in moved)
@@ -332,14 +333,14 @@ internal sealed class TableLog : IDisposable
     }
 
     /// <summary>Makes every record written so far durable.</summary>
-    public void Sync() => file.Flush();
+    public void Sync() => file.SyncData();
 
     /// <summary>Syncs and closes the file.</summary>
     public void Dispose()
     {
         try
         {
-            file.Flush();
+            file.SyncData();
         }
         finally
         {

@@ -1,4 +1,4 @@
-namespace Quasar.Storage;
+namespace Quasar.Lifecycle;
 
 /// <summary>
 /// Counts the calls in flight on a store so that disposal can wait for them: after

@@ -1,4 +1,4 @@
-namespace Quasar.Storage;
+namespace Quasar.Lifecycle;
 
 /// <summary>
 /// A background worker attached to a database's stores (producer, consumer, cleaner). The

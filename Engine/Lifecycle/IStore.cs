@@ -1,4 +1,4 @@
-namespace Quasar.Storage;
+namespace Quasar.Lifecycle;
 
 /// <summary>A ledger or table as its database sees it.</summary>
 internal interface IStore : IDisposable

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Quasar.Diagnostics;
+using Quasar.Storage.Files;
+
+namespace Quasar.Storage;
+
+/// <summary>
+/// What a ledger's or a table's log is opened with: the file system it reaches its files through,
+/// its own directory, whether every write is made durable before it returns, and where it logs.
+/// One object, so that a log's collaborators (recovery, rewrites, segments) take the same four
+/// facts together and a new one (a power-loss file system, a clock) is added in one place.
+/// </summary>
+/// <param name="FileSystem">The file-system seam every file access goes through.</param>
+/// <param name="Directory">The store's directory (inside the database directory).</param>
+/// <param name="SyncWrites">Whether each write is synced before it returns.</param>
+/// <param name="Logger">Where recovery and maintenance report.</param>
+internal sealed record StoreContext(IFileSystem FileSystem, string Directory, bool SyncWrites, ILogger Logger)
+{
+    /// <summary>The path of <paramref name="fileName"/> inside the store's directory.</summary>
+    public string PathOf(string fileName) => Path.Combine(Directory, fileName);
+
+    /// <summary>
+    /// Creates the directory if missing (making its entry in the database directory durable) and
+    /// removes files named <c>*.tmp</c>: unfinished rewrites a crash left behind.
+    /// </summary>
+    public void PrepareDirectory()
+    {
+        bool created = !FileSystem.DirectoryExists(Directory);
+        FileSystem.CreateDirectory(Directory);
+        if (created)
+        {
+            FileSystem.SyncDirectory(Path.GetDirectoryName(Directory)!);
+        }
+
+        foreach (string temporary in FileSystem.ListFiles(Directory, "*.tmp"))
+        {
+            Log.FileRemoved(Logger, temporary, "unfinished temporary file");
+            FileSystem.Delete(temporary);
+        }
+    }
+}
