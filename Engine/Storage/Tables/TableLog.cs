@@ -24,6 +24,12 @@ internal sealed class TableLog : IDisposable
     /// <summary>The file is rewritten once it is this many times larger than its live records.</summary>
     public const int RewriteRatio = 4;
 
+    /// <summary>The longest name the log can store, in UTF-8 bytes (the record's name length field bounds it).</summary>
+    public const int MaxNameBytes = TableFormat.MaxNameBytes;
+
+    /// <summary>The most positions one name may hold (one record holds them all).</summary>
+    public const int MaxPositions = TableFormat.MaxPositions;
+
     private readonly IFileSystem fs;
     private readonly ILogger logger;
     private readonly string directory;
