@@ -51,6 +51,7 @@ public static class GoldenFiles
         return report.Length == 0 ? null : report.ToString();
     }
 
+    /// <summary>Appends where <paramref name="actual"/> first departs from <paramref name="expected"/>, with the 16-byte line around it from each; nothing when they are equal.</summary>
     private static void DescribeDifference(StringBuilder report, string path, byte[] expected, byte[] actual)
     {
         int offset = expected.AsSpan().CommonPrefixLength(actual);
@@ -66,6 +67,7 @@ public static class GoldenFiles
         report.AppendLine(CultureInfo.InvariantCulture, $"  found:    {LineAt(actual, lineStart)}");
     }
 
+    /// <summary>The dump line starting at <paramref name="lineStart"/>, or a note that the file ends before it.</summary>
     private static string LineAt(byte[] bytes, int lineStart) =>
         lineStart < bytes.Length ? HexDump.Line(lineStart, bytes.AsSpan(lineStart, Math.Min(16, bytes.Length - lineStart))) : "(past the end)";
 }

@@ -42,6 +42,10 @@ public sealed class GoldenFormatTests : IDisposable
     }
 
     /// <summary>testdata/golden in the source tree (the tests run against a copy in the output directory).</summary>
-    private static string SourceCaseDirectory([CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(thisFile)!)!, "testdata", "golden");
+    /// <exception cref="DirectoryNotFoundException">The build mapped source paths away (a CI build), so there is no tree to rewrite.</exception>
+    private static string SourceCaseDirectory([CallerFilePath] string thisFile = "")
+    {
+        string directory = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(thisFile)!)!, "testdata", "golden");
+        return Directory.Exists(directory) ? directory : throw new DirectoryNotFoundException($"{RewriteSwitch}=1 rewrites the cases in the source tree, but '{directory}' (from this file's compile-time path) does not exist");
+    }
 }

@@ -57,8 +57,10 @@ public sealed class GoldenScript : IDisposable
     /// <summary>Closes the database if the script left it open (closing its ledgers and tables).</summary>
     public void Dispose() => db?.Dispose();
 
+    /// <summary>The open database; a script line that needs one before 'open' is a script error.</summary>
     private Db Db => db ?? throw new FormatException("no database is open ('open' first)");
 
+    /// <summary>Performs one operation, given as its words.</summary>
     private void Execute(string[] words)
     {
         switch (words[0])
@@ -120,6 +122,7 @@ public sealed class GoldenScript : IDisposable
         };
     }
 
+    /// <summary>An entry written as <c>SEQ=PAYLOAD</c>.</summary>
     private static Entry ParseEntry(string word)
     {
         int equals = word.IndexOf('=', StringComparison.Ordinal);
@@ -127,6 +130,7 @@ public sealed class GoldenScript : IDisposable
         return new Entry(sequence, ParsePayload(word[(equals + 1)..]));
     }
 
+    /// <summary>The bytes of <c>"text"</c> or <c>HH*N</c>.</summary>
     private static byte[] ParsePayload(string payload)
     {
         if (payload.Length >= 2 && payload[0] == '"' && payload[^1] == '"')
@@ -144,6 +148,7 @@ public sealed class GoldenScript : IDisposable
         return Enumerable.Repeat(value, int.Parse(repeat[1], CultureInfo.InvariantCulture)).ToArray();
     }
 
+    /// <summary>One position, or every position of the range <c>FIRST..LAST</c>.</summary>
     private static IEnumerable<ulong> ParsePositions(string word)
     {
         int dots = word.IndexOf("..", StringComparison.Ordinal);

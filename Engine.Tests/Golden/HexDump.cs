@@ -102,5 +102,6 @@ public static class HexDump
         return text.Append('|').ToString();
     }
 
+    /// <summary>An offset as the dump shows it: 8 lower-case hex digits.</summary>
     private static string Offset(int offset) => offset.ToString("x8", CultureInfo.InvariantCulture);
 }

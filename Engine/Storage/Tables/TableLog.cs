@@ -84,6 +84,7 @@ internal sealed class TableLog : IDisposable
         }
     }
 
+    /// <summary>Writes the header of an empty generation-0 file (syncing the directory when the file was just <paramref name="created"/>).</summary>
     private void StartAfresh(bool created)
     {
         Span<byte> header = stackalloc byte[TableFormat.HeaderSize];
@@ -138,6 +139,7 @@ internal sealed class TableLog : IDisposable
     /// <summary>The smallest first position and the largest last position over all names.</summary>
     public (ulong Min, ulong Max, bool Found) Range() => live.Range();
 
+    /// <summary>Appends one record at the committed end (rolled back if the write or its sync fails); returns its offset.</summary>
     private long Append(byte kind, string name, ReadOnlySpan<ulong> positions)
     {
         int nameBytes = Encoding.UTF8.GetByteCount(name);
@@ -150,6 +152,7 @@ internal sealed class TableLog : IDisposable
         return offset;
     }
 
+    /// <summary>Rewrites the file once it passes <see cref="MinRewriteBytes"/> and holds <see cref="RewriteRatio"/> times more than its live records.</summary>
     private void RewriteIfMostlyDead()
     {
         if (length >= MinRewriteBytes && length > RewriteRatio * (live.LiveBytes + TableFormat.HeaderSize))

@@ -51,6 +51,7 @@ internal static class TableRecovery
         return (generation, offset);
     }
 
+    /// <summary>Applies one replayed record to the live map: a set replaces the name's record, a delete forgets it.</summary>
     private static void Apply(TableLiveMap live, TableFormat.Record record, long offset, bool cache)
     {
         if (record.Kind == TableFormat.KindSet)
