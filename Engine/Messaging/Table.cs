@@ -63,9 +63,9 @@ public sealed class Table : IDisposable, IStore
     public void Set(string name, params ReadOnlySpan<ulong> positions)
     {
         ValidateName(name);
-        if (positions.Length > TableFormat.MaxPositions)
+        if (positions.Length > TableLog.MaxPositions)
         {
-            throw new ArgumentException($"A name holds at most {TableFormat.MaxPositions} positions; got {positions.Length}.", nameof(positions));
+            throw new ArgumentException($"A name holds at most {TableLog.MaxPositions} positions; got {positions.Length}.", nameof(positions));
         }
 
         using CallGate.Scope call = gate.Enter();
@@ -161,9 +161,9 @@ public sealed class Table : IDisposable, IStore
     private static void ValidateName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (Encoding.UTF8.GetByteCount(name) > TableFormat.MaxNameBytes)
+        if (Encoding.UTF8.GetByteCount(name) > TableLog.MaxNameBytes)
         {
-            throw new ArgumentException($"A name is at most {TableFormat.MaxNameBytes} UTF-8 bytes long.", nameof(name));
+            throw new ArgumentException($"A name is at most {TableLog.MaxNameBytes} UTF-8 bytes long.", nameof(name));
         }
     }
 }

@@ -9,6 +9,28 @@ namespace Quasar.Storage.Tables;
 /// little-endian u64s, not as <see cref="Sequence.EncodeList(ReadOnlySpan{ulong})"/> text: sequences are usually
 /// 19-20 digit timestamps, so binary is smaller, fixed-size and needs no parsing.
 /// </summary>
+/// <remarks>
+/// <code>
+/// File:   +--------------+----------+----------+-----+----------+
+///         | header (32)  | record 0 | record 1 | ... | record n |   records back to back to the end
+///         +--------------+----------+----------+-----+----------+
+///
+/// Header (little-endian; FileHeader, shared with segment files):
+///         0              8          12         16                24         28         32
+///         +--------------+----------+----------+-----------------+----------+----------+
+///         | "QUASARTB"   | version  | reserved | generation      | reserved | CRC-32C  |
+///         |              | = 1      | (0)      | (+1 per rewrite)| (0)      | of 0..27 |
+///         +--------------+----------+----------+-----------------+----------+----------+
+///
+/// Record (b = body length; the CRC covers the b body bytes; k = name bytes; c = positions):
+///         0          4          8      9          11         11+k        15+k              15+k+8c
+///         +----------+----------+------+----------+----------+-----------+-----------------+
+///         | b        | CRC-32C  | kind | k        | name     | c         | positions       |
+///         | (u32)    | of body  | 1,2  | (u16)    | (UTF-8)  | (u32)     | (u64 each)      |
+///         +----------+----------+------+----------+----------+-----------+-----------------+
+///         |-- frame (8) --------|-- body (b bytes); a delete (kind 2) ends after the name ---|
+/// </code>
+/// </remarks>
 internal static class TableFormat
 {
     /// <summary>The format version this build writes and the only one it reads.</summary>

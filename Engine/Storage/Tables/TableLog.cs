@@ -1,17 +1,15 @@
-using System.Buffers;
 using System.Text;
-using Microsoft.Extensions.Logging;
-using Quasar.Diagnostics;
+using CommunityToolkit.HighPerformance.Buffers;
 using Quasar.Storage.Files;
 
 namespace Quasar.Storage.Tables;
 
 /// <summary>
-/// The file of one table: an append-only log of set/delete records and, in memory, the live map
-/// (name -> where its latest record is, its first and last position, and with caching the
-/// positions themselves). When dead records dominate, the live records are rewritten to a new
-/// file (write temp, sync, rename over, sync the directory), so endless updates of a few names
-/// keep the file small. Not thread-safe: the table serializes calls.
+/// The file of one table: an append-only log of set/delete records (<see cref="TableFormat"/>)
+/// and, in memory, the live map of what they add up to (<see cref="TableLiveMap"/>). Opening
+/// replays the file (<see cref="TableRecovery"/>); when dead records dominate, the live ones are
+/// compacted into a new file (<see cref="TableRewrite"/>), so endless updates of a few names keep
+/// the file small. Not thread-safe: the table serializes calls.
 /// </summary>
 internal sealed class TableLog : IDisposable
 {
@@ -24,38 +22,27 @@ internal sealed class TableLog : IDisposable
     /// <summary>The file is rewritten once it is this many times larger than its live records.</summary>
     public const int RewriteRatio = 4;
 
-    private readonly IFileSystem fs;
-    private readonly ILogger logger;
-    private readonly string directory;
+    /// <summary>The longest name the log can store, in UTF-8 bytes (the record's name length field bounds it).</summary>
+    public const int MaxNameBytes = TableFormat.MaxNameBytes;
+
+    /// <summary>The most positions one name may hold (one record holds them all).</summary>
+    public const int MaxPositions = TableFormat.MaxPositions;
+
+    private readonly StoreContext context;
     private readonly string path;
     private readonly bool cache;
-    private readonly bool syncWrites;
-    private readonly Dictionary<string, Live> live = new(StringComparer.Ordinal);
+    private readonly TableLiveMap live = new();
     private IStorageFile file;
     private long length;
-    private long liveBytes;
     private ulong generation;
     private bool broken;
 
-    private TableLog(IFileSystem fs, ILogger logger, string directory, bool cache, bool syncWrites, IStorageFile file)
+    private TableLog(StoreContext context, bool cache, IStorageFile file)
     {
-        this.fs = fs;
-        this.logger = logger;
-        this.directory = directory;
-        path = System.IO.Path.Combine(directory, FileName);
+        this.context = context;
+        path = context.PathOf(FileName);
         this.cache = cache;
-        this.syncWrites = syncWrites;
         this.file = file;
-    }
-
-    /// <summary>What the table knows of a live name.</summary>
-    private struct Live
-    {
-        public long Offset;
-        public int Length;
-        public ulong First;
-        public ulong Last;
-        public ulong[]? Positions;
     }
 
     /// <summary>The table file's path. Not <c>file.Path</c>: after a rewrite the handle was opened under the temporary name.</summary>
@@ -71,30 +58,21 @@ internal sealed class TableLog : IDisposable
     public static TableLog Open(StoreContext context, bool cache)
     {
         context.PrepareDirectory();
-        (IFileSystem fs, string directory, bool syncWrites, ILogger logger) = context;
-        string path = System.IO.Path.Combine(directory, FileName);
+        IFileSystem fs = context.FileSystem;
+        string path = context.PathOf(FileName);
         bool exists = fs.FileExists(path);
         IStorageFile file = fs.Open(path, FileMode.OpenOrCreate, writable: true);
-        var table = new TableLog(fs, logger, directory, cache, syncWrites, file);
+        var table = new TableLog(context, cache, file);
         try
         {
             if (!exists || file.Length < TableFormat.HeaderSize)
             {
                 // New, or a crash before the header was complete: nothing was ever stored.
-                Span<byte> header = stackalloc byte[TableFormat.HeaderSize];
-                TableFormat.WriteHeader(header, 0);
-                file.SetLength(0);
-                file.Write(header, 0);
-                file.SyncData();
-                table.length = TableFormat.HeaderSize;
-                if (!exists)
-                {
-                    fs.SyncDirectory(directory);
-                }
+                table.StartAfresh(created: !exists);
             }
             else
             {
-                table.Recover();
+                (table.generation, table.length) = TableRecovery.Replay(file, context.Logger, table.live, cache);
             }
 
             return table;
@@ -106,59 +84,18 @@ internal sealed class TableLog : IDisposable
         }
     }
 
-    private void Recover()
+    /// <summary>Writes the header of an empty generation-0 file (syncing the directory when the file was just <paramref name="created"/>).</summary>
+    private void StartAfresh(bool created)
     {
-        byte[] content = new byte[file.Length];
-        int read = file.Read(content, 0);
-        generation = TableFormat.ReadHeader(content.AsSpan(0, read), file.Path);
-        long offset = TableFormat.HeaderSize;
-        while (offset < read)
+        Span<byte> header = stackalloc byte[TableFormat.HeaderSize];
+        TableFormat.WriteHeader(header, 0);
+        file.SetLength(0);
+        file.Write(header, 0);
+        file.SyncData();
+        length = TableFormat.HeaderSize;
+        if (created)
         {
-            string? problem = TableFormat.TryReadRecord(content.AsSpan((int)offset, read - (int)offset), out TableFormat.Record record);
-            if (problem is not null)
-            {
-                long declaredEnd = TableFormat.DeclaredEnd(content.AsSpan((int)offset, read - (int)offset), offset);
-                if (declaredEnd >= 0 && declaredEnd < read)
-                {
-                    // A complete record that fails its checks, with more data after it: damage, not a torn write.
-                    throw new CorruptionException(file.Path, offset, problem);
-                }
-
-                Log.TailTruncated(logger, file.Path, offset, read - offset, problem);
-                file.SetLength(offset);
-                file.SyncData();
-                break;
-            }
-
-            Apply(record, offset);
-            offset += record.Length;
-        }
-
-        length = offset;
-    }
-
-    private void Apply(TableFormat.Record record, long offset)
-    {
-        Forget(record.Name);
-        if (record.Kind == TableFormat.KindSet)
-        {
-            live[record.Name] = new Live
-            {
-                Offset = offset,
-                Length = record.Length,
-                First = record.Positions[0],
-                Last = record.Positions[^1],
-                Positions = cache ? record.Positions : null,
-            };
-            liveBytes += record.Length;
-        }
-    }
-
-    private void Forget(string name)
-    {
-        if (live.Remove(name, out Live old))
-        {
-            liveBytes -= old.Length;
+            context.FileSystem.SyncDirectory(context.Directory);
         }
     }
 
@@ -166,170 +103,72 @@ internal sealed class TableLog : IDisposable
     public void Set(string name, ReadOnlySpan<ulong> positions)
     {
         long offset = Append(TableFormat.KindSet, name, positions);
-        Forget(name);
-        int recordLength = (int)(length - offset);
-        live[name] = new Live
-        {
-            Offset = offset,
-            Length = recordLength,
-            First = positions[0],
-            Last = positions[^1],
-            Positions = cache ? positions.ToArray() : null,
-        };
-        liveBytes += recordLength;
+        live.Set(name, new LiveRecord(offset, (int)(length - offset), positions[0], positions[^1], cache ? positions.ToArray() : null));
         RewriteIfMostlyDead();
     }
 
     /// <summary>Removes <paramref name="name"/>; false when it did not exist (nothing is written then).</summary>
     public bool Delete(string name)
     {
-        if (!live.ContainsKey(name))
+        if (!live.Contains(name))
         {
             return false;
         }
 
         Append(TableFormat.KindDelete, name, []);
-        Forget(name);
+        live.Forget(name);
         RewriteIfMostlyDead();
         return true;
     }
 
     /// <summary>A copy of the positions under <paramref name="name"/>; empty when missing.</summary>
-    public ulong[] Get(string name) => live.TryGetValue(name, out Live entry) ? Positions(name, entry) : [];
+    public ulong[] Get(string name) => live.TryGet(name, out LiveRecord record) ? record.ReadPositions(name, file, path) : [];
 
     /// <summary>Copies of every live name's positions.</summary>
     public Dictionary<string, ulong[]> All()
     {
         var all = new Dictionary<string, ulong[]>(live.Count, StringComparer.Ordinal);
-        foreach ((string name, Live entry) in live)
+        foreach ((string name, LiveRecord record) in live)
         {
-            all[name] = Positions(name, entry);
+            all[name] = record.ReadPositions(name, file, path);
         }
 
         return all;
     }
 
     /// <summary>The smallest first position and the largest last position over all names.</summary>
-    public (ulong Min, ulong Max, bool Found) Range()
-    {
-        if (live.Count == 0)
-        {
-            return (0, 0, false);
-        }
+    public (ulong Min, ulong Max, bool Found) Range() => live.Range();
 
-        ulong min = ulong.MaxValue;
-        ulong max = ulong.MinValue;
-        foreach (Live entry in live.Values)
-        {
-            min = Math.Min(min, entry.First);
-            max = Math.Max(max, entry.Last);
-        }
-
-        return (min, max, true);
-    }
-
-    private ulong[] Positions(string name, Live entry)
-    {
-        if (entry.Positions is not null)
-        {
-            return (ulong[])entry.Positions.Clone();
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(entry.Length);
-        try
-        {
-            Span<byte> bytes = buffer.AsSpan(0, entry.Length);
-            if (file.Read(bytes, entry.Offset) < entry.Length)
-            {
-                throw new CorruptionException(path, entry.Offset, $"file ends inside the record of '{name}'");
-            }
-
-            string? problem = TableFormat.TryReadRecord(bytes, out TableFormat.Record record);
-            if (problem is not null || record.Name != name || record.Kind != TableFormat.KindSet)
-            {
-                throw new CorruptionException(path, entry.Offset, problem ?? $"record does not hold '{name}'");
-            }
-
-            return record.Positions;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
+    /// <summary>Appends one record at the committed end (rolled back if the write or its sync fails); returns its offset.</summary>
     private long Append(byte kind, string name, ReadOnlySpan<ulong> positions)
     {
         int nameBytes = Encoding.UTF8.GetByteCount(name);
         int recordLength = TableFormat.RecordLength(nameBytes, positions.Length, kind);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(recordLength);
-        try
-        {
-            TableFormat.WriteRecord(buffer, kind, name, nameBytes, positions);
-            long offset = length;
-            file.AppendOrRollBack(buffer.AsSpan(0, recordLength), offset, syncWrites, ref broken);
-            length = offset + recordLength;
-            return offset;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using SpanOwner<byte> record = SpanOwner<byte>.Allocate(recordLength);
+        TableFormat.WriteRecord(record.Span, kind, name, nameBytes, positions);
+        long offset = length;
+        file.AppendOrRollBack(record.Span, offset, context.SyncWrites, ref broken);
+        length = offset + recordLength;
+        return offset;
     }
 
+    /// <summary>Rewrites the file once it passes <see cref="MinRewriteBytes"/> and holds <see cref="RewriteRatio"/> times more than its live records.</summary>
     private void RewriteIfMostlyDead()
     {
-        if (length >= MinRewriteBytes && length > RewriteRatio * (liveBytes + TableFormat.HeaderSize))
+        if (length >= MinRewriteBytes && length > RewriteRatio * (live.LiveBytes + TableFormat.HeaderSize))
         {
             Rewrite();
         }
     }
 
-    /// <summary>
-    /// Writes the live records to a temporary file, syncs it, renames it over the table file and
-    /// syncs the directory. A crash at any step leaves either the old or the new file, each complete.
-    /// </summary>
+    /// <summary>Compacts the file to its live records now (<see cref="TableRewrite"/>).</summary>
     public void Rewrite()
     {
-        string temporary = path + ".tmp";
-        IStorageFile rewritten = fs.Open(temporary, FileMode.Create, writable: true);
-        try
-        {
-            var buffer = new ArrayBufferWriter<byte>((int)Math.Min(liveBytes + TableFormat.HeaderSize, 1 << 20));
-            TableFormat.WriteHeader(buffer.GetSpan(TableFormat.HeaderSize), generation + 1);
-            buffer.Advance(TableFormat.HeaderSize);
-            var moved = new List<(string Name, long Offset)>(live.Count);
-            foreach ((string name, Live entry) in live)
-            {
-                ulong[] positions = Positions(name, entry);
-                int nameBytes = Encoding.UTF8.GetByteCount(name);
-                int recordLength = TableFormat.RecordLength(nameBytes, positions.Length, TableFormat.KindSet);
-                moved.Add((name, buffer.WrittenCount));
-                TableFormat.WriteRecord(buffer.GetSpan(recordLength), TableFormat.KindSet, name, nameBytes, positions);
-                buffer.Advance(recordLength);
-            }
-
-            rewritten.Write(buffer.WrittenSpan, 0);
-            rewritten.SyncData();
-            fs.Rename(temporary, path);
-            fs.SyncDirectory(directory);
-            foreach ((string name, long offset) in moved)
-            {
-                Live entry = live[name];
-                entry.Offset = offset;
-                live[name] = entry;
-            }
-
-            file.Dispose();
-            file = rewritten;
-            length = buffer.WrittenCount;
-            generation++;
-        }
-        catch
-        {
-            rewritten.Dispose();
-            throw;
-        }
+        (IStorageFile rewritten, long rewrittenLength) = TableRewrite.Run(context, path, file, live, generation);
+        file.Dispose();
+        file = rewritten;
+        length = rewrittenLength;
+        generation++;
     }
 
     /// <summary>Makes every record written so far durable.</summary>
