@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Quasar.CrashWriter;
 using Quasar.Tests.Support;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -19,8 +19,6 @@ namespace Quasar.Tests.Recovery;
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
     private const string Prefix = "crash:Log";
-    private const long SegmentSize = 4096;
-    private const int MaxBatch = 50;
 
     private readonly TempDirectory temp = new();
 
@@ -129,7 +127,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         Assert.True(string.IsNullOrEmpty(run.Stderr), "the child wrote to stderr");
 
         // The child saw exactly the state the test left behind.
-        Assert.Equal($"ready {history.Head} {history.Tail} {history.Head - history.Tail}", run.Lines[0]);
+        Assert.Equal(CrashProtocol.LedgerReady(history.Head, history.Tail, (long)(history.Head - history.Tail)), run.Lines[0]);
         history.Batches.AddRange(run.Acks);
         if (run.Deletes.Count > 0)
         {
@@ -138,7 +136,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         Entry[] next;
         var recovery = new WarningLog();
-        using (OpenLedger open = OpenLedger.Open(db, SegmentSize, syncWrites, Prefix, recovery))
+        using (OpenLedger open = OpenLedger.Open(db, CrashProtocol.SegmentSize, syncWrites, Prefix, recovery))
         {
             history.RecoveryWarnings.AddRange(recovery.Messages);
             CheckLedger(open.Ledger, history);
@@ -146,12 +144,12 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             history.Tail = open.Ledger.Tail;
 
             // Writable: the next batch goes right after the recovered Head.
-            next = MakeBatch(history.Head + 1, random.Next(1, MaxBatch + 1));
+            next = CrashProtocol.Batch(history.Head + 1, random.Next(1, CrashProtocol.MaxBatch + 1));
             open.Ledger.Write(next);
             history.Batches.Add((next[0].Sequence, next[^1].Sequence));
         }
 
-        using (OpenLedger open = OpenLedger.Open(db, SegmentSize, syncWrites, Prefix))
+        using (OpenLedger open = OpenLedger.Open(db, CrashProtocol.SegmentSize, syncWrites, Prefix))
         {
             CheckLedger(open.Ledger, history);
             Assert.Equal(next[^1].Sequence, open.Ledger.Head);
@@ -217,28 +215,15 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     private static (ulong First, int Count) Parse(Entry entry)
     {
         string text = Encoding.ASCII.GetString(entry.Payload.Span);
-        string[] fields = text.Split(' ', 4);
-        Assert.True(fields.Length == 4 && fields[0].StartsWith("seq=", StringComparison.Ordinal), $"entry {entry.Sequence} has a malformed payload '{text}'");
-        ulong first = ulong.Parse(fields[1].AsSpan("first=".Length), CultureInfo.InvariantCulture);
-        int count = int.Parse(fields[2].AsSpan("count=".Length), CultureInfo.InvariantCulture);
-        Assert.Equal(Payload(entry.Sequence, first, count), text);
+        Assert.True(CrashProtocol.TryParsePayload(text, out ulong first, out int count), $"entry {entry.Sequence} has a malformed payload '{text}'");
+        Assert.Equal(CrashProtocol.PayloadText(entry.Sequence, first, count), text);
         return (first, count);
     }
-
-    /// <summary>The payload format of tools/Quasar.CrashWriter/CrashPayload.cs.</summary>
-    private static string Payload(ulong sequence, ulong first, int count) =>
-        string.Create(CultureInfo.InvariantCulture, $"seq={sequence} first={first} count={count} ")
-        + new string((char)('a' + (int)(sequence % 26)), (int)(sequence * 7919 % 61));
-
-    private static Entry[] MakeBatch(ulong first, int count) =>
-        Enumerable.Range(0, count)
-            .Select(i => new Entry(first + (ulong)i, Encoding.ASCII.GetBytes(Payload(first + (ulong)i, first, count))))
-            .ToArray();
 
     /// <summary>Starts the child, waits until it has opened the ledger, lets it write for <paramref name="delay"/>, and kills it.</summary>
     private static ChildRun RunAndKill(string db, int seed, bool syncWrites, TimeSpan delay)
     {
-        using CrashChild child = CrashChild.Start(db, Prefix, seed.ToString(CultureInfo.InvariantCulture), syncWrites ? "sync" : "nosync");
+        using CrashChild child = CrashChild.Start(CrashProtocol.LedgerArguments(db, Prefix, seed, syncWrites));
         if (child.WaitReady())
         {
             Thread.Sleep(delay);
@@ -251,15 +236,39 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             child.ExitedBeforeKill,
             child.ExitCode,
             all,
-            [.. all.Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).Select(ParseAck)],
-            [.. all.Where(l => l.StartsWith("del ", StringComparison.Ordinal)).Select(l => ulong.Parse(l.AsSpan(4), CultureInfo.InvariantCulture))],
+            Acks(all),
+            Deletes(all),
             child.Stderr);
     }
 
-    private static (ulong First, ulong Last) ParseAck(string line)
+    /// <summary>The batches the child reported written, in order.</summary>
+    private static List<(ulong First, ulong Last)> Acks(string[] lines)
     {
-        string[] parts = line.Split(' ');
-        return (ulong.Parse(parts[1], CultureInfo.InvariantCulture), ulong.Parse(parts[2], CultureInfo.InvariantCulture));
+        var acks = new List<(ulong First, ulong Last)>();
+        foreach (string line in lines)
+        {
+            if (CrashProtocol.TryParseWritten(line, out ulong first, out ulong last))
+            {
+                acks.Add((first, last));
+            }
+        }
+
+        return acks;
+    }
+
+    /// <summary>The sequences the child reported deleted up to, in order.</summary>
+    private static List<ulong> Deletes(string[] lines)
+    {
+        var deletes = new List<ulong>();
+        foreach (string line in lines)
+        {
+            if (CrashProtocol.TryParseDeleted(line, out ulong sequence))
+            {
+                deletes.Add(sequence);
+            }
+        }
+
+        return deletes;
     }
 
     private sealed record ChildRun(
