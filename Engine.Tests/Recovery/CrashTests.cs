@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Quasar.CrashWriter;
 using Quasar.Tests.Support;
@@ -38,14 +36,14 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"QUASAR_CRASH_SEED={masterSeed}, {iterations} iterations, SyncWrites {syncWrites}");
         var random = new Random(masterSeed);
         string db = Path.Combine(temp.Path, "db");
-        var history = new History();
+        var history = new LedgerCrashHistory();
         var watch = Stopwatch.StartNew();
 
         for (int iteration = 0; iteration < iterations; iteration++)
         {
             int seed = random.Next();
             int delay = random.Next(50, 401);
-            ChildRun run = RunAndKill(db, seed, syncWrites, TimeSpan.FromMilliseconds(delay));
+            LedgerCrashRun run = LedgerCrashRun.RunAndKill(db, Prefix, seed, syncWrites, TimeSpan.FromMilliseconds(delay));
             string context = $"iteration {iteration} (SyncWrites {syncWrites}, QUASAR_CRASH_SEED={masterSeed}, child seed {seed}, killed {delay} ms after ready)";
             try
             {
@@ -119,7 +117,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static void CheckIteration(string db, bool syncWrites, ChildRun run, History history, Random random)
+    private static void CheckIteration(string db, bool syncWrites, LedgerCrashRun run, LedgerCrashHistory history, Random random)
     {
         Assert.True(run.Ready, "the child never reported it was ready");
         Assert.False(run.ExitedBeforeKill, $"the child exited on its own with code {run.ExitCode}");
@@ -135,11 +133,11 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         }
 
         Entry[] next;
-        var recovery = new WarningLog();
+        var recovery = new TestLogger();
         using (OpenLedger open = OpenLedger.Open(db, CrashProtocol.SegmentSize, syncWrites, Prefix, recovery))
         {
-            history.RecoveryWarnings.AddRange(recovery.Messages);
-            CheckLedger(open.Ledger, history);
+            history.RecoveryWarnings.AddRange(recovery.At(LogLevel.Warning).Select(m => m.Message));
+            history.Check(open.Ledger);
             history.Head = open.Ledger.Head;
             history.Tail = open.Ledger.Tail;
 
@@ -151,166 +149,10 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
         using (OpenLedger open = OpenLedger.Open(db, CrashProtocol.SegmentSize, syncWrites, Prefix))
         {
-            CheckLedger(open.Ledger, history);
+            history.Check(open.Ledger);
             Assert.Equal(next[^1].Sequence, open.Ledger.Head);
             history.Head = open.Ledger.Head;
             history.Tail = open.Ledger.Tail;
-        }
-    }
-
-    /// <summary>
-    /// Sequences are written without gaps from 1, and Delete never passes Head, so the live entries
-    /// must be exactly Tail+1..Head; every one must carry its own payload; batches must be whole
-    /// (only deletion may cut one, from below); and every acknowledged batch must be there.
-    /// </summary>
-    private static void CheckLedger(Ledger ledger, History history)
-    {
-        ulong head = ledger.Head;
-        ulong tail = ledger.Tail;
-        long length = ledger.Length;
-        Assert.True(tail >= history.LastDelete, $"Tail {tail} is below the last acknowledged delete {history.LastDelete}");
-        Assert.True(head >= tail, $"Head {head} is below Tail {tail}");
-        ulong acknowledgedHead = history.Batches.Count == 0 ? 0 : history.Batches.Max(b => b.Last);
-        Assert.True(head >= acknowledgedHead, $"Head {head} is below the last acknowledged sequence {acknowledgedHead}");
-        Assert.Equal((long)(head - tail), length);
-
-        IReadOnlyList<Entry> entries = ledger.Read(1, int.MaxValue);
-        Assert.Equal(length, entries.Count);
-        (ulong First, int Count) previousBatch = default;
-        for (int i = 0; i < entries.Count; i++)
-        {
-            ulong sequence = tail + 1 + (ulong)i;
-            Assert.Equal(sequence, entries[i].Sequence);
-            (ulong first, int count) = Parse(entries[i]);
-            Assert.True(first <= sequence && sequence < first + (ulong)count, $"entry {sequence} claims batch {first}+{count}");
-            if (i > 0 && first != previousBatch.First)
-            {
-                Assert.Equal(sequence, first); // a new batch starts at its first entry...
-                Assert.Equal(sequence - 1, previousBatch.First + (ulong)previousBatch.Count - 1); // ...right after the previous one ended
-            }
-
-            previousBatch = (first, count);
-        }
-
-        if (length > 0)
-        {
-            Assert.Equal(head, previousBatch.First + (ulong)previousBatch.Count - 1); // the last batch is whole
-            Assert.Equal((head, true), ledger.Index(-1));
-            Assert.Equal((tail + 1, true), ledger.Index(0));
-        }
-
-        Assert.Equal((head, false), ledger.Index(length));
-        foreach ((ulong first, ulong last) in history.Batches.Where(b => b.Last > tail))
-        {
-            // Present (Tail < last <= Head, no gaps), and written as this very batch.
-            ulong from = Math.Max(first, tail + 1);
-            for (ulong sequence = from; sequence <= last; sequence++)
-            {
-                Assert.Equal((first, (int)(last - first + 1)), Parse(entries[(int)(sequence - tail - 1)]));
-            }
-        }
-    }
-
-    /// <summary>Checks a payload byte for byte and returns the batch it names.</summary>
-    private static (ulong First, int Count) Parse(Entry entry)
-    {
-        string text = Encoding.ASCII.GetString(entry.Payload.Span);
-        Assert.True(CrashProtocol.TryParsePayload(text, out ulong first, out int count), $"entry {entry.Sequence} has a malformed payload '{text}'");
-        Assert.Equal(CrashProtocol.PayloadText(entry.Sequence, first, count), text);
-        return (first, count);
-    }
-
-    /// <summary>Starts the child, waits until it has opened the ledger, lets it write for <paramref name="delay"/>, and kills it.</summary>
-    private static ChildRun RunAndKill(string db, int seed, bool syncWrites, TimeSpan delay)
-    {
-        using CrashChild child = CrashChild.Start(CrashProtocol.LedgerArguments(db, Prefix, seed, syncWrites));
-        if (child.WaitReady())
-        {
-            Thread.Sleep(delay);
-        }
-
-        child.Kill();
-        string[] all = child.Lines;
-        return new ChildRun(
-            child.IsReady,
-            child.ExitedBeforeKill,
-            child.ExitCode,
-            all,
-            Acks(all),
-            Deletes(all),
-            child.Stderr);
-    }
-
-    /// <summary>The batches the child reported written, in order.</summary>
-    private static List<(ulong First, ulong Last)> Acks(string[] lines)
-    {
-        var acks = new List<(ulong First, ulong Last)>();
-        foreach (string line in lines)
-        {
-            if (CrashProtocol.TryParseWritten(line, out ulong first, out ulong last))
-            {
-                acks.Add((first, last));
-            }
-        }
-
-        return acks;
-    }
-
-    /// <summary>The sequences the child reported deleted up to, in order.</summary>
-    private static List<ulong> Deletes(string[] lines)
-    {
-        var deletes = new List<ulong>();
-        foreach (string line in lines)
-        {
-            if (CrashProtocol.TryParseDeleted(line, out ulong sequence))
-            {
-                deletes.Add(sequence);
-            }
-        }
-
-        return deletes;
-    }
-
-    private sealed record ChildRun(
-        bool Ready,
-        bool ExitedBeforeKill,
-        int ExitCode,
-        string[] Lines,
-        List<(ulong First, ulong Last)> Acks,
-        List<ulong> Deletes,
-        string Stderr);
-
-    /// <summary>What the test knows across kills: every acknowledged batch, the last acknowledged delete, and the state last verified.</summary>
-    private sealed class History
-    {
-        public List<(ulong First, ulong Last)> Batches { get; } = [];
-
-        public ulong LastDelete { get; set; }
-
-        public ulong Head { get; set; }
-
-        public ulong Tail { get; set; }
-
-        /// <summary>What recovery reported after the kills (torn tails, removed files, rebuilt indexes): shows where the kills landed.</summary>
-        public List<string> RecoveryWarnings { get; } = [];
-    }
-
-    /// <summary>Collects the warnings the engine logs.</summary>
-    private sealed class WarningLog : ILogger
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-            {
-                Messages.Enqueue(formatter(state, exception));
-            }
         }
     }
 }
