@@ -1,39 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Quasar.Bench.Macro.Engines;
+using Quasar.Bench.Macro.Workloads;
 
 namespace Quasar.Bench.Macro;
-
-/// <summary>What one child process measures: one workload on one engine in its own directory.</summary>
-public sealed record ChildSpec(string Workload, string Engine, int Entries, string Directory, int Reads, int Seed)
-{
-    /// <summary>Entries per write: W2 writes 10 at a time, everything else (and every load) 1,000.</summary>
-    public int Batch => Workload == "W2" ? 10 : 1000;
-
-    /// <summary>The hidden command line: <c>macro-child --workload W1 --engine sqlite --entries N --dir D --reads R --seed S</c>.</summary>
-    public IEnumerable<string> ToArguments() =>
-    [
-        ChildRun.Command,
-        "--workload", Workload,
-        "--engine", Engine,
-        "--entries", Entries.ToString(CultureInfo.InvariantCulture),
-        "--dir", Directory,
-        "--reads", Reads.ToString(CultureInfo.InvariantCulture),
-        "--seed", Seed.ToString(CultureInfo.InvariantCulture),
-    ];
-
-    public static ChildSpec Parse(IReadOnlyList<string> args)
-    {
-        string Required(string name) => Options.Get(args, name) ?? throw new ArgumentException($"macro-child needs {name}");
-        return new ChildSpec(
-            Required("--workload").ToUpperInvariant(),
-            Required("--engine").ToLowerInvariant(),
-            int.Parse(Required("--entries"), CultureInfo.InvariantCulture),
-            Required("--dir"),
-            int.Parse(Options.Get(args, "--reads") ?? "100000", CultureInfo.InvariantCulture),
-            int.Parse(Options.Get(args, "--seed") ?? "42", CultureInfo.InvariantCulture));
-    }
-}
 
 /// <summary>
 /// The child-process protocol. The parent (<see cref="MacroRunner"/>) re-invokes its own
@@ -132,13 +102,14 @@ public static class ChildRun
     private static Result Execute(ChildSpec spec)
     {
         IEngineWorkloads engine = CreateEngine(spec.Engine);
-        if (!engine.Supports(spec.Workload))
+        Workload workload = WorkloadRegistry.Get(spec.Workload);
+        if (!workload.RunsOn(engine))
         {
             throw new ArgumentException($"{spec.Engine} does not run {spec.Workload}");
         }
 
         Directory.CreateDirectory(spec.Directory);
-        int minimum = spec.Workload == "W2" ? 100 : 10_000;
+        int minimum = workload.MinimumWarmUpEntries;
         ChildSpec warmUp = spec with
         {
             Entries = Math.Min(spec.Entries, Math.Max(minimum, spec.Entries / 20)),
@@ -147,77 +118,27 @@ public static class ChildRun
         for (int round = 0; round < 3; round++)
         {
             string directory = Path.Combine(spec.Directory, "warmup-" + round.ToString(CultureInfo.InvariantCulture));
-            _ = Measure(engine, warmUp, directory);
+            _ = Measure(engine, workload, warmUp, directory);
             DeleteDirectory(directory);
             Thread.Sleep(200);
         }
 
         string measured = Path.Combine(spec.Directory, "run");
-        Dictionary<string, double> metrics = Measure(engine, spec, measured);
+        Dictionary<string, double> metrics = Measure(engine, workload, spec, measured);
         return new Result(spec.Workload, engine.Mode(spec.Workload), metrics) { Engine = engine.Name };
     }
 
-    private static Dictionary<string, double> Measure(IEngineWorkloads engine, ChildSpec spec, string directory)
+    private static Dictionary<string, double> Measure(IEngineWorkloads engine, Workload workload, ChildSpec spec, string directory)
     {
         Directory.CreateDirectory(directory);
-        int entries = spec.Entries;
-        if (spec.Workload is "W3" or "W4" or "W6")
+        if (workload.LoadsFirst)
         {
-            engine.Append(directory, entries, 1000, durableEachWrite: false); // the untimed load
+            engine.Append(directory, spec.Entries, 1000, durableEachWrite: false); // the untimed load
         }
 
         var metrics = new Dictionary<string, double>();
         using MemoryProbe probe = MemoryProbe.Start();
-        TimeSpan elapsed;
-        switch (spec.Workload)
-        {
-            case "W1":
-                elapsed = engine.Append(directory, entries, spec.Batch, durableEachWrite: false);
-                metrics["entries_per_s"] = entries / elapsed.TotalSeconds;
-                metrics["mb_per_s"] = entries * (double)BenchPayload.Length / elapsed.TotalSeconds / 1e6;
-                break;
-            case "W2":
-                elapsed = engine.Append(directory, entries, spec.Batch, durableEachWrite: true);
-                metrics["entries_per_s"] = entries / elapsed.TotalSeconds;
-                metrics["writes_per_s"] = entries / (double)spec.Batch / elapsed.TotalSeconds;
-                break;
-            case "W3":
-                elapsed = engine.ReadAll(directory, entries);
-                metrics["entries_per_s"] = entries / elapsed.TotalSeconds;
-                break;
-            case "W4":
-                // Five opens, each closed before the next; the median is this run's value.
-                var samples = new List<double>();
-                for (int i = 0; i < 5; i++)
-                {
-                    samples.Add(engine.Open(directory, entries).TotalMilliseconds);
-                }
-
-                samples.Sort();
-                elapsed = TimeSpan.FromMilliseconds(samples.Sum());
-                metrics["open_ms"] = samples[samples.Count / 2];
-                break;
-            case "W5":
-                if (engine is not QuasarEngine)
-                {
-                    throw new ArgumentException("W5 runs only on quasar");
-                }
-
-                QueueRun run = QuasarEngine.RunQueue(directory, entries);
-                elapsed = run.Elapsed;
-                metrics["msgs_per_s"] = entries / elapsed.TotalSeconds;
-                metrics["p50_ms"] = run.P50Ms;
-                metrics["p99_ms"] = run.P99Ms;
-                metrics["max_ms"] = run.MaxMs;
-                break;
-            case "W6":
-                elapsed = engine.PointReads(directory, entries, spec.Reads, spec.Seed);
-                metrics["reads_per_s"] = spec.Reads / elapsed.TotalSeconds;
-                break;
-            default:
-                throw new ArgumentException($"unknown workload '{spec.Workload}' (W1..W6)");
-        }
-
+        TimeSpan elapsed = workload.Measure(engine, spec, directory, metrics);
         metrics["seconds"] = elapsed.TotalSeconds;
         probe.Stop(metrics);
         metrics["rss_peak_reset"] = probe.RssReset ? 1 : 0;
@@ -233,23 +154,5 @@ public static class ChildRun
         catch (DirectoryNotFoundException)
         {
         }
-    }
-}
-
-/// <summary>Command-line options of the form <c>--name value</c>.</summary>
-public static class Options
-{
-    public static string? Get(IReadOnlyList<string> args, string name)
-    {
-        ArgumentNullException.ThrowIfNull(args);
-        for (int i = 0; i + 1 < args.Count; i++)
-        {
-            if (args[i] == name)
-            {
-                return args[i + 1];
-            }
-        }
-
-        return null;
     }
 }

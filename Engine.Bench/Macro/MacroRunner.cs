@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Quasar.Bench.Macro.Workloads;
 
 namespace Quasar.Bench.Macro;
 
@@ -17,7 +18,7 @@ namespace Quasar.Bench.Macro;
 /// </summary>
 public static class MacroRunner
 {
-    private static readonly string[] AllWorkloads = ["W1", "W2", "W3", "W4", "W5", "W6"];
+    private static readonly string[] AllWorkloads = [.. WorkloadRegistry.All.Select(w => w.Name)];
     private static readonly string[] AllEngines = ["quasar", "fasterlog", "sqlite"];
 
     public static int Run(string[] args)
@@ -55,7 +56,7 @@ public static class MacroRunner
         var total = Stopwatch.StartNew();
         foreach (string workload in workloads)
         {
-            string[] running = engines.Where(e => ChildRun.CreateEngine(e).Supports(workload)).ToArray();
+            string[] running = engines.Where(e => WorkloadRegistry.Get(workload).RunsOn(ChildRun.CreateEngine(e))).ToArray();
             for (int rep = 1; rep <= reps; rep++)
             {
                 foreach (string engine in running)

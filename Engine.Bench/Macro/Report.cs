@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Quasar.Bench.Macro.Workloads;
 
 namespace Quasar.Bench.Macro;
 
@@ -14,16 +15,7 @@ public static class Report
     public const string Ours = "quasar";
 
     /// <summary>The headline metric of each workload, and whether more is better.</summary>
-    public static (string Metric, bool HigherIsBetter, string Unit) Headline(string workload) => workload switch
-    {
-        "W1" => ("entries_per_s", true, "entries/s"),
-        "W2" => ("entries_per_s", true, "entries/s"),
-        "W3" => ("entries_per_s", true, "entries/s"),
-        "W4" => ("open_ms", false, "ms"),
-        "W5" => ("msgs_per_s", true, "msgs/s"),
-        "W6" => ("reads_per_s", true, "reads/s"),
-        _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
-    };
+    public static (string Metric, bool HigherIsBetter, string Unit) Headline(string workload) => WorkloadRegistry.Get(workload).Headline;
 
     /// <summary>Summary of one engine on one workload over its reps.</summary>
     public sealed record Row(string Workload, string Engine, string Mode, int Reps, Dictionary<string, double> Medians, double Min, double Max)

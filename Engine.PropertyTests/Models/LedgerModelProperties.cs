@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using Quasar.Tests.Support;
 
 namespace Quasar.PropertyTests.Models;
 

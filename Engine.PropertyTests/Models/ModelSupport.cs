@@ -1,33 +1,5 @@
 namespace Quasar.PropertyTests.Models;
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public TempDirectory()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "quasar-property-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort: a leaked temp directory must not fail a test
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // same
-        }
-    }
-}
-
 /// <summary>
 /// What a call did: returned a value (rendered as text, so that differences print readably) or
 /// threw an exception of some exact type.

@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using Quasar.Tests.Support;
 
 namespace Quasar.PropertyTests.Models;
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Quasar.Tests.Support;
 using static Quasar.Tests.Support.LedgerProbe;
 
@@ -14,19 +13,7 @@ public sealed class LedgerDisposeTests : IDisposable
     private static Task RunThread(Action action) =>
         Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static readonly Dictionary<string, Action<Ledger>> Members = new()
-    {
-        ["Length"] = l => _ = l.Length,
-        ["Head"] = l => _ = l.Head,
-        ["Tail"] = l => _ = l.Tail,
-        ["Write"] = l => l.Write(EntriesOf(100)),
-        ["Write with no entries"] = l => l.Write(),
-        ["Read"] = l => l.Read(1, 1),
-        ["Index"] = l => l.Index(0),
-        ["Delete"] = l => l.Delete(1),
-        ["Subscribe"] = l => l.Subscribe(Channel.CreateUnbounded<ulong>().Writer),
-        ["Unsubscribe"] = l => l.Unsubscribe(Channel.CreateUnbounded<ulong>().Writer),
-    };
+    private static readonly IReadOnlyDictionary<string, Action<Ledger>> Members = LedgerMembers.All;
 
     public static TheoryData<string> MemberNames => [.. Members.Keys];
 

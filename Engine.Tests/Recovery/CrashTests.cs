@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
+using Quasar.CrashWriter;
 using Quasar.Tests.Support;
 using Xunit.Abstractions;
 using Xunit.Sdk;
@@ -19,8 +17,6 @@ namespace Quasar.Tests.Recovery;
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
     private const string Prefix = "crash:Log";
-    private const long SegmentSize = 4096;
-    private const int MaxBatch = 50;
 
     private readonly TempDirectory temp = new();
 
@@ -40,14 +36,14 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"QUASAR_CRASH_SEED={masterSeed}, {iterations} iterations, SyncWrites {syncWrites}");
         var random = new Random(masterSeed);
         string db = Path.Combine(temp.Path, "db");
-        var history = new History();
+        var history = new LedgerCrashHistory();
         var watch = Stopwatch.StartNew();
 
         for (int iteration = 0; iteration < iterations; iteration++)
         {
             int seed = random.Next();
             int delay = random.Next(50, 401);
-            ChildRun run = RunAndKill(db, seed, syncWrites, TimeSpan.FromMilliseconds(delay));
+            LedgerCrashRun run = LedgerCrashRun.RunAndKill(db, Prefix, seed, syncWrites, TimeSpan.FromMilliseconds(delay));
             string context = $"iteration {iteration} (SyncWrites {syncWrites}, QUASAR_CRASH_SEED={masterSeed}, child seed {seed}, killed {delay} ms after ready)";
             try
             {
@@ -121,7 +117,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private static void CheckIteration(string db, bool syncWrites, ChildRun run, History history, Random random)
+    private static void CheckIteration(string db, bool syncWrites, LedgerCrashRun run, LedgerCrashHistory history, Random random)
     {
         Assert.True(run.Ready, "the child never reported it was ready");
         Assert.False(run.ExitedBeforeKill, $"the child exited on its own with code {run.ExitCode}");
@@ -129,7 +125,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         Assert.True(string.IsNullOrEmpty(run.Stderr), "the child wrote to stderr");
 
         // The child saw exactly the state the test left behind.
-        Assert.Equal($"ready {history.Head} {history.Tail} {history.Head - history.Tail}", run.Lines[0]);
+        Assert.Equal(CrashProtocol.LedgerReady(history.Head, history.Tail, (long)(history.Head - history.Tail)), run.Lines[0]);
         history.Batches.AddRange(run.Acks);
         if (run.Deletes.Count > 0)
         {
@@ -137,171 +133,26 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         }
 
         Entry[] next;
-        var recovery = new WarningLog();
-        using (OpenLedger open = OpenLedger.Open(db, SegmentSize, syncWrites, Prefix, recovery))
+        var recovery = new TestLogger();
+        using (OpenLedger open = OpenLedger.Open(db, CrashProtocol.SegmentSize, syncWrites, Prefix, recovery))
         {
-            history.RecoveryWarnings.AddRange(recovery.Messages);
-            CheckLedger(open.Ledger, history);
+            history.RecoveryWarnings.AddRange(recovery.At(LogLevel.Warning).Select(m => m.Message));
+            history.Check(open.Ledger);
             history.Head = open.Ledger.Head;
             history.Tail = open.Ledger.Tail;
 
             // Writable: the next batch goes right after the recovered Head.
-            next = MakeBatch(history.Head + 1, random.Next(1, MaxBatch + 1));
+            next = CrashProtocol.Batch(history.Head + 1, random.Next(1, CrashProtocol.MaxBatch + 1));
             open.Ledger.Write(next);
             history.Batches.Add((next[0].Sequence, next[^1].Sequence));
         }
 
-        using (OpenLedger open = OpenLedger.Open(db, SegmentSize, syncWrites, Prefix))
+        using (OpenLedger open = OpenLedger.Open(db, CrashProtocol.SegmentSize, syncWrites, Prefix))
         {
-            CheckLedger(open.Ledger, history);
+            history.Check(open.Ledger);
             Assert.Equal(next[^1].Sequence, open.Ledger.Head);
             history.Head = open.Ledger.Head;
             history.Tail = open.Ledger.Tail;
-        }
-    }
-
-    /// <summary>
-    /// Sequences are written without gaps from 1, and Delete never passes Head, so the live entries
-    /// must be exactly Tail+1..Head; every one must carry its own payload; batches must be whole
-    /// (only deletion may cut one, from below); and every acknowledged batch must be there.
-    /// </summary>
-    private static void CheckLedger(Ledger ledger, History history)
-    {
-        ulong head = ledger.Head;
-        ulong tail = ledger.Tail;
-        long length = ledger.Length;
-        Assert.True(tail >= history.LastDelete, $"Tail {tail} is below the last acknowledged delete {history.LastDelete}");
-        Assert.True(head >= tail, $"Head {head} is below Tail {tail}");
-        ulong acknowledgedHead = history.Batches.Count == 0 ? 0 : history.Batches.Max(b => b.Last);
-        Assert.True(head >= acknowledgedHead, $"Head {head} is below the last acknowledged sequence {acknowledgedHead}");
-        Assert.Equal((long)(head - tail), length);
-
-        IReadOnlyList<Entry> entries = ledger.Read(1, int.MaxValue);
-        Assert.Equal(length, entries.Count);
-        (ulong First, int Count) previousBatch = default;
-        for (int i = 0; i < entries.Count; i++)
-        {
-            ulong sequence = tail + 1 + (ulong)i;
-            Assert.Equal(sequence, entries[i].Sequence);
-            (ulong first, int count) = Parse(entries[i]);
-            Assert.True(first <= sequence && sequence < first + (ulong)count, $"entry {sequence} claims batch {first}+{count}");
-            if (i > 0 && first != previousBatch.First)
-            {
-                Assert.Equal(sequence, first); // a new batch starts at its first entry...
-                Assert.Equal(sequence - 1, previousBatch.First + (ulong)previousBatch.Count - 1); // ...right after the previous one ended
-            }
-
-            previousBatch = (first, count);
-        }
-
-        if (length > 0)
-        {
-            Assert.Equal(head, previousBatch.First + (ulong)previousBatch.Count - 1); // the last batch is whole
-            Assert.Equal((head, true), ledger.Index(-1));
-            Assert.Equal((tail + 1, true), ledger.Index(0));
-        }
-
-        Assert.Equal((head, false), ledger.Index(length));
-        foreach ((ulong first, ulong last) in history.Batches.Where(b => b.Last > tail))
-        {
-            // Present (Tail < last <= Head, no gaps), and written as this very batch.
-            ulong from = Math.Max(first, tail + 1);
-            for (ulong sequence = from; sequence <= last; sequence++)
-            {
-                Assert.Equal((first, (int)(last - first + 1)), Parse(entries[(int)(sequence - tail - 1)]));
-            }
-        }
-    }
-
-    /// <summary>Checks a payload byte for byte and returns the batch it names.</summary>
-    private static (ulong First, int Count) Parse(Entry entry)
-    {
-        string text = Encoding.ASCII.GetString(entry.Payload.Span);
-        string[] fields = text.Split(' ', 4);
-        Assert.True(fields.Length == 4 && fields[0].StartsWith("seq=", StringComparison.Ordinal), $"entry {entry.Sequence} has a malformed payload '{text}'");
-        ulong first = ulong.Parse(fields[1].AsSpan("first=".Length), CultureInfo.InvariantCulture);
-        int count = int.Parse(fields[2].AsSpan("count=".Length), CultureInfo.InvariantCulture);
-        Assert.Equal(Payload(entry.Sequence, first, count), text);
-        return (first, count);
-    }
-
-    /// <summary>The payload format of tools/Quasar.CrashWriter/CrashPayload.cs.</summary>
-    private static string Payload(ulong sequence, ulong first, int count) =>
-        string.Create(CultureInfo.InvariantCulture, $"seq={sequence} first={first} count={count} ")
-        + new string((char)('a' + (int)(sequence % 26)), (int)(sequence * 7919 % 61));
-
-    private static Entry[] MakeBatch(ulong first, int count) =>
-        Enumerable.Range(0, count)
-            .Select(i => new Entry(first + (ulong)i, Encoding.ASCII.GetBytes(Payload(first + (ulong)i, first, count))))
-            .ToArray();
-
-    /// <summary>Starts the child, waits until it has opened the ledger, lets it write for <paramref name="delay"/>, and kills it.</summary>
-    private static ChildRun RunAndKill(string db, int seed, bool syncWrites, TimeSpan delay)
-    {
-        using CrashChild child = CrashChild.Start(db, Prefix, seed.ToString(CultureInfo.InvariantCulture), syncWrites ? "sync" : "nosync");
-        if (child.WaitReady())
-        {
-            Thread.Sleep(delay);
-        }
-
-        child.Kill();
-        string[] all = child.Lines;
-        return new ChildRun(
-            child.IsReady,
-            child.ExitedBeforeKill,
-            child.ExitCode,
-            all,
-            [.. all.Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).Select(ParseAck)],
-            [.. all.Where(l => l.StartsWith("del ", StringComparison.Ordinal)).Select(l => ulong.Parse(l.AsSpan(4), CultureInfo.InvariantCulture))],
-            child.Stderr);
-    }
-
-    private static (ulong First, ulong Last) ParseAck(string line)
-    {
-        string[] parts = line.Split(' ');
-        return (ulong.Parse(parts[1], CultureInfo.InvariantCulture), ulong.Parse(parts[2], CultureInfo.InvariantCulture));
-    }
-
-    private sealed record ChildRun(
-        bool Ready,
-        bool ExitedBeforeKill,
-        int ExitCode,
-        string[] Lines,
-        List<(ulong First, ulong Last)> Acks,
-        List<ulong> Deletes,
-        string Stderr);
-
-    /// <summary>What the test knows across kills: every acknowledged batch, the last acknowledged delete, and the state last verified.</summary>
-    private sealed class History
-    {
-        public List<(ulong First, ulong Last)> Batches { get; } = [];
-
-        public ulong LastDelete { get; set; }
-
-        public ulong Head { get; set; }
-
-        public ulong Tail { get; set; }
-
-        /// <summary>What recovery reported after the kills (torn tails, removed files, rebuilt indexes): shows where the kills landed.</summary>
-        public List<string> RecoveryWarnings { get; } = [];
-    }
-
-    /// <summary>Collects the warnings the engine logs.</summary>
-    private sealed class WarningLog : ILogger
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (IsEnabled(logLevel))
-            {
-                Messages.Enqueue(formatter(state, exception));
-            }
         }
     }
 }

@@ -1,13 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using Quasar.CrashWriter;
 using Xunit.Sdk;
 
 namespace Quasar.Tests.Support;
 
 /// <summary>
 /// A run of tools/Quasar.CrashWriter as a child process: collects its stdout lines as they arrive,
-/// notices its <c>ready</c> line, and kills it with SIGKILL. Every wait is bounded. Disposing kills
+/// notices its ready line (<see cref="CrashProtocol.IsReady"/>), and kills it with SIGKILL. Every wait is bounded. Disposing kills
 /// a child that is still running.
 /// </summary>
 internal sealed class CrashChild : IDisposable
@@ -72,7 +73,7 @@ internal sealed class CrashChild : IDisposable
             if (e.Data is not null)
             {
                 child.lines.Enqueue(e.Data);
-                if (e.Data.StartsWith("ready ", StringComparison.Ordinal))
+                if (CrashProtocol.IsReady(e.Data))
                 {
                     child.ready.Set();
                 }

@@ -11,7 +11,7 @@ public interface IEngineWorkloads
     /// <summary>The name used by <c>--engines</c> and in every output line.</summary>
     string Name { get; }
 
-    /// <summary>Whether this engine runs the workload (W1..W6).</summary>
+    /// <summary>Whether this engine runs the workload (W1..W4, W6; W5 runs on engines that implement <see cref="IQueueWorkload"/>).</summary>
     bool Supports(string workload);
 
     /// <summary>How this engine runs the workload: durability and access path, printed beside every row.</summary>

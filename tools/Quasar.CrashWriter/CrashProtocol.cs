@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text;
+
+namespace Quasar.CrashWriter;
+
+/// <summary>
+/// Everything the crash writer and Engine.Tests' crash tests must agree on: the command lines of
+/// the two modes, the lines the writer prints, the payloads of the ledger mode and the values of
+/// the table mode. Engine.Tests compiles this very file (Engine.Tests.csproj links it), so the two
+/// sides cannot drift apart.
+/// <para>
+/// Every line is one <c>write()</c> to the pipe (<see cref="Emit"/>), so a SIGKILL never leaves half
+/// a line. The first line is always <c>ready ...</c>, printed once the store is open.
+/// </para>
+/// <list type="bullet">
+/// <item>Ledger mode (<see cref="LedgerArguments"/>): <c>ready &lt;head&gt; &lt;tail&gt; &lt;length&gt;</c>, then
+/// <c>ack &lt;first&gt; &lt;last&gt;</c> after each Write returned and <c>del &lt;sequence&gt;</c> after each Delete.</item>
+/// <item>Table mode (<see cref="TableArguments"/>): <c>ready &lt;names&gt; &lt;max position&gt;</c>, then
+/// <c>try &lt;name&gt; &lt;values&gt;</c> / <c>set &lt;name&gt; &lt;values&gt;</c> around each Set and
+/// <c>try-del &lt;name&gt;</c> / <c>del &lt;name&gt;</c> around each Delete.</item>
+/// </list>
+/// </summary>
+internal static class CrashProtocol
+{
+    /// <summary>The first argument that selects the table mode.</summary>
+    public const string TableMode = "table";
+
+    /// <summary>Ledger mode: durable writes (the default).</summary>
+    public const string Sync = "sync";
+
+    /// <summary>Ledger mode: writes that only reach the operating system.</summary>
+    public const string NoSync = "nosync";
+
+    /// <summary>Table mode: a few names set over and over (the default).</summary>
+    public const string Hot = "hot";
+
+    /// <summary>Table mode: one name set to <see cref="BulkCount"/> positions over and over.</summary>
+    public const string Bulk = "bulk";
+
+    /// <summary>The segment size of the ledger mode: small, so segments roll every few batches.</summary>
+    public const long SegmentSize = 4096;
+
+    /// <summary>The largest batch the ledger mode writes.</summary>
+    public const int MaxBatch = 50;
+
+    /// <summary>The name the bulk workload sets.</summary>
+    public const string BulkName = "bulk";
+
+    /// <summary>How many positions each bulk set stores.</summary>
+    public const int BulkCount = 100_000;
+
+    /// <summary>Keyword of the line announcing a Set.</summary>
+    public const string TrySet = "try";
+
+    /// <summary>Keyword of the line reporting a Set returned.</summary>
+    public const string SetDone = "set";
+
+    /// <summary>Keyword of the line announcing a table Delete.</summary>
+    public const string TryDelete = "try-del";
+
+    /// <summary>Keyword of the line reporting a Delete returned (ledger and table mode alike).</summary>
+    public const string DeleteDone = "del";
+
+    /// <summary>Keyword of the line reporting a ledger Write returned.</summary>
+    public const string WriteDone = "ack";
+
+    private const string ReadyKeyword = "ready";
+
+    /// <summary>Usage of the ledger mode.</summary>
+    public const string LedgerUsage = "Quasar.CrashWriter <db directory> <prefix> <seed> [sync|nosync]";
+
+    /// <summary>Usage of the table mode.</summary>
+    public const string TableUsage = "Quasar.CrashWriter table <db directory> <prefix> <seed> [hot|bulk]";
+
+    /// <summary>The command line of the ledger mode.</summary>
+    public static string[] LedgerArguments(string directory, string prefix, int seed, bool syncWrites) =>
+        [directory, prefix, seed.ToString(CultureInfo.InvariantCulture), syncWrites ? Sync : NoSync];
+
+    /// <summary>The command line of the table mode.</summary>
+    public static string[] TableArguments(string directory, string prefix, int seed, bool bulk) =>
+        [TableMode, directory, prefix, seed.ToString(CultureInfo.InvariantCulture), bulk ? Bulk : Hot];
+
+    /// <summary>Whether <paramref name="line"/> is the first line, printed once the store is open.</summary>
+    public static bool IsReady(string line) => line.StartsWith(ReadyKeyword + " ", StringComparison.Ordinal);
+
+    /// <summary>The ledger mode's first line: the state it found.</summary>
+    public static string LedgerReady(ulong head, ulong tail, long length) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ReadyKeyword} {head} {tail} {length}");
+
+    /// <summary>The table mode's first line: how many names it found and the largest position stored (0 when empty).</summary>
+    public static string TableReady(int names, ulong maxPosition) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ReadyKeyword} {names} {maxPosition}");
+
+    /// <summary><c>ack &lt;first&gt; &lt;last&gt;</c>: the batch first..last is written.</summary>
+    public static string Written(ulong first, ulong last) => string.Create(CultureInfo.InvariantCulture, $"{WriteDone} {first} {last}");
+
+    /// <summary>The batch an <c>ack</c> line reports; false for any other line.</summary>
+    public static bool TryParseWritten(string line, out ulong first, out ulong last)
+    {
+        first = last = 0;
+        string[] parts = line.Split(' ');
+        return parts.Length == 3 && parts[0] == WriteDone
+            && ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out first)
+            && ulong.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out last);
+    }
+
+    /// <summary><c>del &lt;sequence&gt;</c>: the ledger's Delete(sequence) returned.</summary>
+    public static string Deleted(ulong sequence) => string.Create(CultureInfo.InvariantCulture, $"{DeleteDone} {sequence}");
+
+    /// <summary>The sequence a ledger <c>del</c> line reports; false for any other line.</summary>
+    public static bool TryParseDeleted(string line, out ulong sequence)
+    {
+        sequence = 0;
+        string[] parts = line.Split(' ');
+        return parts.Length == 2 && parts[0] == DeleteDone
+            && ulong.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+    }
+
+    /// <summary>Positions as printed in table lines: comma separated.</summary>
+    public static string Values(IEnumerable<ulong> positions) =>
+        string.Join(',', positions.Select(p => p.ToString(CultureInfo.InvariantCulture)));
+
+    /// <summary>A run of <paramref name="count"/> consecutive positions from <paramref name="first"/>, as printed: <c>first:count</c>.</summary>
+    public static string RunValues(ulong first, int count) => string.Create(CultureInfo.InvariantCulture, $"{first}:{count}");
+
+    /// <summary>Reads <see cref="Values"/> or <see cref="RunValues"/>.</summary>
+    public static ulong[] ParseValues(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0)
+        {
+            ulong first = ulong.Parse(text.AsSpan(0, colon), CultureInfo.InvariantCulture);
+            int count = int.Parse(text.AsSpan(colon + 1), CultureInfo.InvariantCulture);
+            return [.. Enumerable.Range(0, count).Select(i => first + (ulong)i)];
+        }
+
+        return [.. text.Split(',').Select(p => ulong.Parse(p, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>
+    /// The ledger mode's payload: <c>seq=S first=F count=N </c> and a filler whose length and letter
+    /// depend on S, so every payload can be checked and names the batch its entry belongs to.
+    /// </summary>
+    public static string PayloadText(ulong sequence, ulong first, int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"seq={sequence} first={first} count={count} ")
+        + new string((char)('a' + (int)(sequence % 26)), (int)(sequence * 7919 % 61));
+
+    /// <summary>The bytes of <see cref="PayloadText"/> (ASCII).</summary>
+    public static byte[] Payload(ulong sequence, ulong first, int count) => Encoding.ASCII.GetBytes(PayloadText(sequence, first, count));
+
+    /// <summary>The entries of one ledger-mode batch: first .. first + count - 1, each with its <see cref="Payload"/>.</summary>
+    public static Entry[] Batch(ulong first, int count)
+    {
+        var batch = new Entry[count];
+        for (int i = 0; i < count; i++)
+        {
+            ulong sequence = first + (ulong)i;
+            batch[i] = new Entry(sequence, Payload(sequence, first, count));
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// The batch a payload names (its first sequence and size), read from the fields of
+    /// <see cref="PayloadText"/>; false when the fields are malformed. Whether the whole payload is
+    /// the one written for its sequence, the caller checks against <see cref="PayloadText"/>.
+    /// </summary>
+    public static bool TryParsePayload(string text, out ulong first, out int count)
+    {
+        first = 0;
+        count = 0;
+        string[] fields = text.Split(' ', 4);
+        return fields.Length == 4
+            && fields[0].StartsWith("seq=", StringComparison.Ordinal)
+            && fields[1].StartsWith("first=", StringComparison.Ordinal)
+            && fields[2].StartsWith("count=", StringComparison.Ordinal)
+            && ulong.TryParse(fields[1].AsSpan("first=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out first)
+            && int.TryParse(fields[2].AsSpan("count=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out count);
+    }
+
+    /// <summary>Prints one line with a single write, flushed at once.</summary>
+    public static void Emit(Stream stdout, string line)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        stdout.Write(Encoding.ASCII.GetBytes(line + "\n"));
+        stdout.Flush();
+    }
+}
