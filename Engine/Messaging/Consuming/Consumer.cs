@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Quasar.Diagnostics;
 using Quasar.Lifecycle;
-using Quasar.Storage;
 
 namespace Quasar;
 
@@ -51,13 +49,17 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     //
     // Who owns which field:
     //   reader:   next; readerWaitingForRoom (written here, read by the marker, volatile).
-    //   marker:   lastMarkAt (written here, read by the reader, volatile); persistTimer's
-    //             disposal; progress's held marks (through Apply, PersistIfTimedOut, Persist).
+    //   marker:   lastMarkAt (written here, read by the reader, volatile); persistTimer (armed
+    //             through progress, disposed when the loop ends); progress's held marks.
     //   both:     progress's mark window, behind progress's lock - there is no lock in Consumer.
     //   any:      state (one compare-exchange from Running to Closing or Dead, so Shutdown runs
     //             once); deathError (written by the Die that wins that exchange, read by RunAsync
     //             after both loops ended).
     //   RunAsync: completing `entries` and Completion, unsubscribing, after both loops ended.
+    //
+    // Files: this one holds the state and the public calls; Consumer.Lifecycle.cs the closing and
+    // dying; Consumer.ReadLoop.cs and Consumer.MarkLoop.cs the loops.
+
     /// <summary><see cref="state"/>: open, both loops run.</summary>
     private const int Running = 0;
 
@@ -199,9 +201,6 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>The first position last written to the table.</summary>
     internal ulong PersistedFirst => progress?.PersistedFirst ?? 0;
 
-    /// <inheritdoc/>
-    int IAttachment.StopOrder => 1;
-
     /// <summary>
     /// Queues a mark of <paramref name="sequence"/> (with <paramref name="cumulative"/>, of every
     /// delivered entry up to it). <paramref name="ack"/> gets null once the mark is persisted (later
@@ -256,87 +255,5 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         return marks.Writer.TryWrite(new MarkRequest(sequence, cumulative, null, done))
             ? done.Task
             : Task.FromException(new ConsumerClosedException());
-    }
-
-    /// <summary>Persists held marks, then closes: <see cref="Entries"/> completes. Idempotent; never throws.</summary>
-    /// <returns>A task that completes once both loops have stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.CompareExchange(ref state, Closing, Running) == Running)
-        {
-            Shutdown();
-        }
-
-        await run.ConfigureAwait(false);
-        ledger.Db.Detach(this);
-    }
-
-    /// <inheritdoc/>
-    bool IAttachment.Uses(IStore store) => ReferenceEquals(store, ledger) || ReferenceEquals(store, table);
-
-    /// <inheritdoc/>
-    void IAttachment.Stop(Exception? reason)
-    {
-        if (reason is null)
-        {
-            if (Interlocked.CompareExchange(ref state, Closing, Running) == Running)
-            {
-                Shutdown();
-            }
-        }
-        else
-        {
-            Die(reason);
-        }
-
-        run.GetAwaiter().GetResult();
-    }
-
-    /// <summary>Runs both loops; once both have ended, unsubscribes and completes <see cref="Entries"/> and <see cref="Completion"/>.</summary>
-    private async Task RunAsync()
-    {
-        Task reading = ReadLoopAsync();
-        Task marking = MarkLoopAsync();
-        await Task.WhenAll(reading, marking).ConfigureAwait(false);
-        try
-        {
-            ledger.Unsubscribe(notifications.Writer);
-        }
-        catch (ObjectDisposedException)
-        {
-            // the ledger closed first; nothing to unsubscribe from
-        }
-
-        ConsumerLag.Untrack(this);
-        Exception? error = deathError;
-        entries.Writer.TryComplete(error);
-        if (error is null)
-        {
-            completion.TrySetResult();
-        }
-        else
-        {
-            completion.TrySetException(error);
-        }
-    }
-
-    /// <summary>Ends both loops: the reader's waits are cancelled, the marker drains the queue and stops. Called once.</summary>
-    private void Shutdown()
-    {
-        stopping.Cancel();
-        marks.Writer.TryComplete();
-    }
-
-    /// <summary>Closes with <paramref name="error"/> (reported to <see cref="ConsumerOptions.Errors"/>), unless already closing.</summary>
-    private void Die(Exception error)
-    {
-        if (Interlocked.CompareExchange(ref state, Dead, Running) != Running)
-        {
-            return;
-        }
-
-        deathError = error;
-        Callbacks.Invoke(options.Errors, error, logger, "consumer errors");
-        Shutdown();
     }
 }
