@@ -171,15 +171,8 @@ public class LedgerModelProperties
         from cache in Gen.Choose(1, 12)
         from limit in Gen.Frequency((1, Gen.Constant(0)), (1, Gen.Choose(1, 25)))
         from count in Gen.Choose(1, MaxCommands)
-        from commands in CommandsFrom(new LedgerModel(limit), count)
+        from commands in CommandLists.From(new LedgerModel(limit), count, CommandFor, After)
         select new LedgerScenario(segmentSize, cache, limit, commands);
-
-    private static Gen<IReadOnlyList<LedgerCommand>> CommandsFrom(LedgerModel state, int remaining) =>
-        remaining == 0
-            ? Gen.Constant<IReadOnlyList<LedgerCommand>>([])
-            : from command in CommandFor(state)
-              from rest in CommandsFrom(After(state, command), remaining - 1)
-              select (IReadOnlyList<LedgerCommand>)[command, .. rest];
 
     private static LedgerModel After(LedgerModel state, LedgerCommand command)
     {
@@ -312,12 +305,9 @@ public class LedgerModelProperties
     private static IEnumerable<LedgerScenario> Shrink(LedgerScenario scenario)
     {
         IReadOnlyList<LedgerCommand> commands = scenario.Commands;
-        for (int size = commands.Count / 2; size >= 1; size /= 2)
+        foreach (IReadOnlyList<LedgerCommand> shorter in CommandLists.WithoutRuns(commands))
         {
-            for (int start = 0; start + size <= commands.Count; start += size)
-            {
-                yield return scenario with { Commands = [.. commands.Take(start), .. commands.Skip(start + size)] };
-            }
+            yield return scenario with { Commands = shorter };
         }
 
         for (int i = 0; i < commands.Count; i++)

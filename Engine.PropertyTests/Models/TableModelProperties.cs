@@ -153,12 +153,9 @@ public class TableModelProperties
     private static IEnumerable<TableScenario> Shrink(TableScenario scenario)
     {
         IReadOnlyList<TableCommand> commands = scenario.Commands;
-        for (int size = commands.Count / 2; size >= 1; size /= 2)
+        foreach (IReadOnlyList<TableCommand> shorter in CommandLists.WithoutRuns(commands))
         {
-            for (int start = 0; start + size <= commands.Count; start += size)
-            {
-                yield return new TableScenario([.. commands.Take(start), .. commands.Skip(start + size)]);
-            }
+            yield return new TableScenario(shorter);
         }
 
         for (int i = 0; i < commands.Count; i++)

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Quasar.Diagnostics;
 using Quasar.Lifecycle;
-using Quasar.Storage;
 
 namespace Quasar;
 
@@ -13,40 +11,119 @@ namespace Quasar;
 /// its name, so that after a restart it resumes after its first stored position and skips the
 /// positions stored beyond it: at-least-once, never a gap. Two loops run per consumer: a reader
 /// that sleeps until the ledger notifies a write (no polling), and a marker that applies marks in
-/// the order they were queued.
+/// the order they were queued; <see cref="ConsumerProgress"/> holds the rules they follow.
 /// </summary>
-public sealed class Consumer : IAsyncDisposable, IAttachment
+public sealed partial class Consumer : IAsyncDisposable, IAttachment
 {
+    // How a consumer runs. Two loops, started together by the constructor (RunAsync) and ended
+    // together; the rules of progress (what may be delivered, what a mark comes to, when marks are
+    // written) live in ConsumerProgress, which runs no loop and holds the only lock.
+    //
+    //   reader (Consumer.ReadLoop.cs)  ledger.Read(next) -> progress.Admit -> `entries`
+    //     Reads at most min(Batch, progress.Room()) entries from `next`, adds them to the window
+    //     (Admit drops those restored as done) and writes them to `entries`, where it waits while
+    //     the application has Batch of them unread. A full window (Room 0) stops it until a mark
+    //     frees room, or until Deadline passes with no mark: then it dies of ConsumerDeadlockException.
+    //
+    //   marker (Consumer.MarkLoop.cs)  `marks` -> progress.Apply -> table
+    //     Mark/MarkAsync queue a MarkRequest on `marks`; the marker drains everything queued and
+    //     applies it in one go. Progress answers each mark at once or holds it, and writes the
+    //     held marks to the table every Skip + 1 marks or on a Timeout tick. On close it persists
+    //     what is held and answers what is still queued with ConsumerClosedException.
+    //
+    // Wake-ups (who signals whom, through what):
+    //   ledger write    -> `notifications` (capacity 1, extra writes dropped) -> reader, asleep
+    //                      after an empty read. Drained before each read: the read sees them all.
+    //   Mark, MarkAsync -> `marks` (unbounded, one reader) -> marker.
+    //   marks applied   -> `markArrived` (capacity 1, extra writes dropped) -> reader, signalled
+    //                      only while `readerWaitingForRoom` says it waits in a full window; the
+    //                      reader re-checks Room after raising the flag, so no mark slips between.
+    //   Timeout         -> `persistTimer`, armed by progress through ArmTimeout (first held mark,
+    //                      or a tick that came early) -> a TimerTick on `marks` -> marker ->
+    //                      progress.PersistIfTimedOut. The tick goes through the queue so that
+    //                      held marks are only ever touched on the marker.
+    //   Deadline        -> the reader's own wait on `markArrived`, cancelled after what is left
+    //                      of Deadline since the window filled or the last mark (`lastMarkAt`).
+    //   close, death    -> Shutdown: `stopping` cancelled (ends the reader's waits) and `marks`
+    //                      completed (ends the marker once it has drained the queue).
+    //
+    // Who owns which field:
+    //   reader:   next; readerWaitingForRoom (written here, read by the marker, volatile).
+    //   marker:   lastMarkAt (written here, read by the reader, volatile); persistTimer (armed
+    //             through progress, disposed when the loop ends); progress's held marks.
+    //   both:     progress's mark window, behind progress's lock - there is no lock in Consumer.
+    //   any:      state (one compare-exchange from Running to Closing or Dead, so Shutdown runs
+    //             once); deathError (written by the Die that wins that exchange, read by RunAsync
+    //             after both loops ended).
+    //   RunAsync: completing `entries` and Completion, unsubscribing, after both loops ended.
+    //
+    // Files: this one holds the state and the public calls; Consumer.Lifecycle.cs the closing and
+    // dying; Consumer.ReadLoop.cs and Consumer.MarkLoop.cs the loops.
+
+    /// <summary><see cref="state"/>: open, both loops run.</summary>
     private const int Running = 0;
+
+    /// <summary><see cref="state"/>: disposed or the Db stopped it; the loops are ending.</summary>
     private const int Closing = 1;
+
+    /// <summary><see cref="state"/>: died of <see cref="deathError"/>; the loops are ending.</summary>
     private const int Dead = 2;
 
+    /// <summary>The ledger it consumes.</summary>
     private readonly Ledger ledger;
+
+    /// <summary>Where the positions are stored; null only for a temporary consumer.</summary>
     private readonly Table? table;
+
+    /// <summary>The options it was created with.</summary>
     private readonly ConsumerOptions options;
+
+    /// <summary>The name its positions are stored under; null for a temporary consumer.</summary>
     private readonly string? name;
+
+    /// <summary>The database's logger.</summary>
     private readonly ILogger logger;
+
+    /// <summary>Delivered entries, at most Batch unread (reader writes, the application reads).</summary>
     private readonly Channel<Entry> entries;
+
+    /// <summary>The ledger's write notifications: wakes the reader after an empty read.</summary>
     private readonly Channel<ulong> notifications = Channel.CreateBounded<ulong>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Marks were applied: wakes the reader waiting for room in a full window.</summary>
     private readonly Channel<bool> markArrived = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    /// <summary>Queued marks and Timeout ticks, in order, for the marker.</summary>
     private readonly Channel<MarkRequest> marks = Channel.CreateUnbounded<MarkRequest>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Cancelled on close or death: ends the reader's waits.</summary>
     private readonly CancellationTokenSource stopping = new();
+
+    /// <summary>Behind <see cref="Completion"/>: set by RunAsync once both loops have ended.</summary>
     private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly object sync = new();
-    private readonly MarkWindow? window;
-    private readonly List<MarkRequest> held = [];
+
+    /// <summary>The window, held marks and stored first position; null for a temporary consumer, which tracks no marks.</summary>
+    private readonly ConsumerProgress? progress;
+
+    /// <summary>Both loops; completes once they have ended and the consumer is closed.</summary>
     private readonly Task run;
 
     /// <summary>Fires <see cref="ConsumerOptions.Timeout"/> after the first held mark; one timer, re-armed, never one per wait.</summary>
     private readonly Timer? persistTimer;
+
+    /// <summary>The next sequence to read (reader only).</summary>
     private ulong next;
-    private ulong persistedFirst;
-    private int heldCount;
-    private MarkOutcome[] outcomes = new MarkOutcome[16];
+
+    /// <summary>The reader waits for room in a full window: the marker signals <see cref="markArrived"/> then.</summary>
     private bool readerWaitingForRoom;
-    private long firstHeldAt;
+
+    /// <summary>When the last marks were applied (a <see cref="Stopwatch"/> timestamp; the Deadline counts from it).</summary>
     private long lastMarkAt;
+
+    /// <summary>Running, Closing or Dead.</summary>
     private int state;
+
+    /// <summary>The error the consumer died of; null when it closed.</summary>
     private Exception? deathError;
 
     /// <summary>
@@ -86,14 +163,13 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         entries = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Batch) { SingleWriter = true });
         if (name is not null)
         {
-            window = Restore(table!, name, options);
-            persistedFirst = window.Position;
+            progress = ConsumerProgress.Restore(table!, options, TimeProvider.System, ArmTimeout, logger);
             if (options.Timeout > TimeSpan.Zero)
             {
                 persistTimer = new Timer(_ => marks.Writer.TryWrite(MarkRequest.TimerTick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
 
-            next = window.Position == ulong.MaxValue ? ulong.MaxValue : window.Position + 1;
+            next = After(progress.Position);
             ConsumerLag.Track(this);
         }
         else
@@ -123,9 +199,7 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
     internal Ledger Ledger => ledger;
 
     /// <summary>The first position last written to the table.</summary>
-    internal ulong PersistedFirst => Volatile.Read(ref persistedFirst);
-
-    int IAttachment.StopOrder => 1;
+    internal ulong PersistedFirst => progress?.PersistedFirst ?? 0;
 
     /// <summary>
     /// Queues a mark of <paramref name="sequence"/> (with <paramref name="cumulative"/>, of every
@@ -146,7 +220,7 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
             return false;
         }
 
-        if (window is null)
+        if (progress is null)
         {
             Callbacks.Invoke(ack, null, logger, "consumer mark ack");
             return true;
@@ -172,7 +246,7 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
             return Task.FromException(new ConsumerClosedException());
         }
 
-        if (window is null)
+        if (progress is null)
         {
             return Task.CompletedTask;
         }
@@ -181,487 +255,5 @@ public sealed class Consumer : IAsyncDisposable, IAttachment
         return marks.Writer.TryWrite(new MarkRequest(sequence, cumulative, null, done))
             ? done.Task
             : Task.FromException(new ConsumerClosedException());
-    }
-
-    /// <summary>Persists held marks, then closes: <see cref="Entries"/> completes. Idempotent; never throws.</summary>
-    /// <returns>A task that completes once both loops have stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.CompareExchange(ref state, Closing, Running) == Running)
-        {
-            Shutdown();
-        }
-
-        await run.ConfigureAwait(false);
-        ledger.Db.Detach(this);
-    }
-
-    bool IAttachment.Uses(IStore store) => ReferenceEquals(store, ledger) || ReferenceEquals(store, table);
-
-    void IAttachment.Stop(Exception? reason)
-    {
-        if (reason is null)
-        {
-            if (Interlocked.CompareExchange(ref state, Closing, Running) == Running)
-            {
-                Shutdown();
-            }
-        }
-        else
-        {
-            Die(reason);
-        }
-
-        run.GetAwaiter().GetResult();
-    }
-
-    private static MarkWindow Restore(Table table, string name, ConsumerOptions options)
-    {
-        ulong[] stored = table.Get(name);
-        if (stored.Length == 0)
-        {
-            stored = [options.Start > 0 ? options.Start - 1 : 0];
-            table.Set(name, stored);
-        }
-
-        // Positions stored beyond the first are done: skipped when the reader reaches them. Those
-        // that directly continue the first position extend it (P covers them), so they take no
-        // room in the window.
-        ulong first = stored[0];
-        ulong[] beyond = [.. stored.Skip(1).Where(p => p > stored[0]).Distinct().Order()];
-        int folded = 0;
-        while (folded < beyond.Length && beyond[folded] == first + 1)
-        {
-            first = beyond[folded++];
-        }
-
-        // A window smaller than the stored list (Window lowered since) could never deliver again:
-        // keep the lowest positions that leave room for one delivery; the rest are delivered again
-        // (at-least-once allows that; a gap would not be).
-        var window = new MarkWindow(first, options.Window);
-        foreach (ulong position in beyond.AsSpan(folded, Math.Min(beyond.Length - folded, options.Window - 1)))
-        {
-            window.Add(position, isMarked: true);
-        }
-
-        return window;
-    }
-
-    private async Task RunAsync()
-    {
-        Task reading = ReadLoopAsync();
-        Task marking = MarkLoopAsync();
-        await Task.WhenAll(reading, marking).ConfigureAwait(false);
-        try
-        {
-            ledger.Unsubscribe(notifications.Writer);
-        }
-        catch (ObjectDisposedException)
-        {
-            // the ledger closed first; nothing to unsubscribe from
-        }
-
-        ConsumerLag.Untrack(this);
-        Exception? error = deathError;
-        entries.Writer.TryComplete(error);
-        if (error is null)
-        {
-            completion.TrySetResult();
-        }
-        else
-        {
-            completion.TrySetException(error);
-        }
-    }
-
-    private void Shutdown()
-    {
-        stopping.Cancel();
-        marks.Writer.TryComplete();
-    }
-
-    private void Die(Exception error)
-    {
-        if (Interlocked.CompareExchange(ref state, Dead, Running) != Running)
-        {
-            return;
-        }
-
-        deathError = error;
-        Callbacks.Invoke(options.Errors, error, logger, "consumer errors");
-        Shutdown();
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        try
-        {
-            while (true)
-            {
-                stopping.Token.ThrowIfCancellationRequested();
-                int room = Room();
-                if (room <= 0)
-                {
-                    await WaitForRoomAsync().ConfigureAwait(false);
-                    continue;
-                }
-
-                while (notifications.Reader.TryRead(out _))
-                {
-                    // a read follows, so older notifications say nothing new
-                }
-
-                SkipDeletedEntries();
-                IReadOnlyList<Entry> batch = ledger.Read(next, Math.Min(options.Batch, room));
-                if (batch.Count == 0)
-                {
-                    await notifications.Reader.WaitToReadAsync(stopping.Token).ConfigureAwait(false);
-                    continue;
-                }
-
-                ulong last = batch[^1].Sequence;
-                next = last == ulong.MaxValue ? ulong.MaxValue : last + 1;
-                IReadOnlyList<Entry> deliverable = Admit(batch);
-                foreach (Entry entry in deliverable)
-                {
-                    if (!entries.Writer.TryWrite(entry))
-                    {
-                        await entries.Writer.WriteAsync(entry, stopping.Token).ConfigureAwait(false);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // closing
-        }
-#pragma warning disable CA1031 // any failure kills the consumer with that error
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            Die(error);
-        }
-    }
-
-    /// <summary>How many more entries may be delivered now.</summary>
-    private int Room()
-    {
-        if (window is null)
-        {
-            return options.Batch;
-        }
-
-        lock (sync)
-        {
-            return options.Window - window.Count;
-        }
-    }
-
-    /// <summary>
-    /// Adds the entries about to be delivered to the window (under one lock for the batch) and
-    /// returns them, minus those restored as already done: still in the window, or absorbed into
-    /// P by later marks.
-    /// </summary>
-    private IReadOnlyList<Entry> Admit(IReadOnlyList<Entry> batch)
-    {
-        if (window is null)
-        {
-            return batch;
-        }
-
-        List<Entry>? kept = null;
-        lock (sync)
-        {
-            for (int i = 0; i < batch.Count; i++)
-            {
-                ulong sequence = batch[i].Sequence;
-                if (sequence <= window.Position || window.Contains(sequence))
-                {
-                    kept ??= [.. batch.Take(i)];
-                    continue;
-                }
-
-                window.Add(sequence, isMarked: false);
-                kept?.Add(batch[i]);
-            }
-        }
-
-        return kept ?? batch;
-    }
-
-    /// <summary>Entries below the ledger's tail are gone (Threshold cleaning): continue at the oldest one.</summary>
-    private void SkipDeletedEntries()
-    {
-        ulong tail = ledger.Tail;
-        if (next > tail)
-        {
-            return;
-        }
-
-        if (window is not null)
-        {
-            Log.ConsumerSkipped(logger, name!, ledger.Options.Prefix, next, tail);
-            lock (sync)
-            {
-                window.SkipTo(tail);
-            }
-        }
-
-        next = tail == ulong.MaxValue ? ulong.MaxValue : tail + 1;
-    }
-
-    /// <summary>Sleeps until a mark arrives; dies when none arrives for the deadline while the window stays full.</summary>
-    private async Task WaitForRoomAsync()
-    {
-        long fullSince = Stopwatch.GetTimestamp();
-        Volatile.Write(ref readerWaitingForRoom, true);
-        try
-        {
-            await WaitUntilRoomAsync(fullSince).ConfigureAwait(false);
-        }
-        finally
-        {
-            Volatile.Write(ref readerWaitingForRoom, false);
-        }
-    }
-
-    private async Task WaitUntilRoomAsync(long fullSince)
-    {
-        // Room is re-checked after the flag is set, so a mark applied in between is not missed.
-        while (Room() <= 0)
-        {
-            if (options.Deadline <= TimeSpan.Zero)
-            {
-                await markArrived.Reader.WaitToReadAsync(stopping.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                long since = Math.Max(fullSince, Volatile.Read(ref lastMarkAt));
-                TimeSpan remaining = options.Deadline - Stopwatch.GetElapsedTime(since);
-                if (remaining <= TimeSpan.Zero)
-                {
-                    throw new ConsumerDeadlockException($"Consumer '{name}' on ledger '{ledger.Options.Prefix}': the window of {options.Window} stayed full with no mark for {options.Deadline}.");
-                }
-
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-                timeout.CancelAfter(remaining);
-                try
-                {
-                    await markArrived.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-                {
-                    continue; // re-check the deadline
-                }
-            }
-
-            markArrived.Reader.TryRead(out _);
-        }
-    }
-
-    private async Task MarkLoopAsync()
-    {
-        ChannelReader<MarkRequest> reader = marks.Reader;
-        try
-        {
-            var drained = new List<MarkRequest>();
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                bool timerTick = false;
-                while (reader.TryRead(out MarkRequest mark))
-                {
-                    if (mark.IsTimerTick)
-                    {
-                        timerTick = true;
-                    }
-                    else
-                    {
-                        drained.Add(mark);
-                    }
-                }
-
-                ApplyAll(drained);
-                drained.Clear();
-                if (timerTick)
-                {
-                    PersistIfTimedOut();
-                }
-            }
-        }
-#pragma warning disable CA1031 // any failure kills the consumer with that error
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            Die(error);
-        }
-
-        persistTimer?.Dispose();
-
-        // Closing or dead: persist what is held, then answer anything still queued.
-        try
-        {
-            Persist();
-        }
-#pragma warning disable CA1031
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            Die(error);
-        }
-
-        while (reader.TryRead(out MarkRequest late))
-        {
-            if (!late.IsTimerTick)
-            {
-                late.Complete(new ConsumerClosedException(), logger);
-            }
-        }
-    }
-
-    /// <summary>The Timeout timer fired: persist the held marks if the first of them is old enough, else re-arm.</summary>
-    private void PersistIfTimedOut()
-    {
-        if (heldCount == 0)
-        {
-            return;
-        }
-
-        TimeSpan remaining = options.Timeout - Stopwatch.GetElapsedTime(firstHeldAt);
-        if (remaining <= TimeSpan.Zero)
-        {
-            Persist();
-        }
-        else
-        {
-            persistTimer?.Change(remaining, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>What applying one mark came to.</summary>
-    private enum MarkOutcome : byte
-    {
-        /// <summary>At or below the persisted first position: done already.</summary>
-        Persisted,
-
-        /// <summary>Applied to the window; acknowledged when persisted.</summary>
-        Held,
-
-        /// <summary>Counted toward Skip without changing the window: covered by a held mark.</summary>
-        HeldCovered,
-
-        /// <summary>Not delivered by this consumer.</summary>
-        Invalid,
-    }
-
-    /// <summary>
-    /// Applies the marks drained from the queue, in order, under one lock for all of them (the
-    /// reader takes the same lock), then answers or holds each outside it.
-    /// </summary>
-    private void ApplyAll(List<MarkRequest> drained)
-    {
-        if (drained.Count == 0)
-        {
-            return;
-        }
-
-        Volatile.Write(ref lastMarkAt, Stopwatch.GetTimestamp());
-        if (outcomes.Length < drained.Count)
-        {
-            outcomes = new MarkOutcome[Math.Max(drained.Count, outcomes.Length * 2)];
-        }
-
-        lock (sync)
-        {
-            for (int i = 0; i < drained.Count; i++)
-            {
-                MarkRequest mark = drained[i];
-                outcomes[i] = mark.Sequence <= persistedFirst ? MarkOutcome.Persisted
-                    : mark.Sequence <= window!.Position ? MarkOutcome.HeldCovered
-                    : window.Mark(mark.Sequence, mark.Cumulative) ? MarkOutcome.Held
-                    : MarkOutcome.Invalid;
-            }
-        }
-
-        for (int i = 0; i < drained.Count; i++)
-        {
-            MarkRequest mark = drained[i];
-            switch (outcomes[i])
-            {
-                case MarkOutcome.Persisted:
-                    mark.Complete(null, logger); // already persisted: idempotent
-                    break;
-                case MarkOutcome.Invalid:
-                    mark.Complete(new InvalidSequenceException($"Consumer '{name}' has not delivered sequence {mark.Sequence}."), logger);
-                    break;
-                default:
-                    Hold(mark);
-                    break;
-            }
-        }
-
-        if (Volatile.Read(ref readerWaitingForRoom))
-        {
-            markArrived.Writer.TryWrite(true);
-        }
-    }
-
-    /// <summary>
-    /// Holds an applied mark until the next persist. Every held mark counts toward Skip, also one
-    /// covered by an unpersisted P (a held cumulative mark, or entries skipped after threshold cleaning).
-    /// </summary>
-    private void Hold(MarkRequest mark)
-    {
-        held.Add(mark);
-        if (++heldCount == 1)
-        {
-            firstHeldAt = Stopwatch.GetTimestamp();
-            persistTimer?.Change(options.Timeout, Timeout.InfiniteTimeSpan);
-        }
-
-        if (heldCount > options.Skip)
-        {
-            Persist();
-        }
-    }
-
-    /// <summary>Writes the compiled positions to the table and acknowledges the held marks.</summary>
-    private void Persist()
-    {
-        if (held.Count == 0)
-        {
-            return;
-        }
-
-        ulong[] positions;
-        lock (sync)
-        {
-            positions = Sequence.Compile(window!.ToMarks());
-        }
-
-        try
-        {
-            table!.Set(name!, positions);
-        }
-#pragma warning disable CA1031 // the held marks fail with the error, and the consumer dies of it
-        catch (Exception error)
-#pragma warning restore CA1031
-        {
-            CompleteHeld(error);
-            throw;
-        }
-
-        Volatile.Write(ref persistedFirst, positions[0]);
-        CompleteHeld(null);
-    }
-
-    private void CompleteHeld(Exception? error)
-    {
-        foreach (MarkRequest mark in held)
-        {
-            mark.Complete(error, logger);
-        }
-
-        held.Clear();
-        heldCount = 0;
     }
 }
