@@ -57,7 +57,7 @@ internal static class SegmentFormat
                 throw new ArgumentException($"Entry {i} (sequence {entries[i].Sequence}) has a {payload}-byte payload; the maximum is {MaxPayloadLength} bytes.", nameof(entries));
             }
 
-            length += EntryHeaderSize + payload;
+            length += EntrySize(payload);
         }
 
         if (length > MaxBatchLength)
@@ -68,16 +68,19 @@ internal static class SegmentFormat
         return length;
     }
 
+    /// <summary>The encoded size of one entry: its header and <paramref name="payloadLength"/> payload bytes.</summary>
+    public static int EntrySize(int payloadLength) => EntryHeaderSize + payloadLength;
+
     /// <summary>
     /// Encodes a batch record into <paramref name="destination"/> (exactly
-    /// <see cref="MeasureBatch"/> bytes) and reports each entry's offset within the record.
+    /// <see cref="MeasureBatch"/> bytes). Entry i starts at <see cref="BatchHeaderSize"/> plus the
+    /// <see cref="EntrySize"/> of the entries before it.
     /// </summary>
-    public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, Span<int> entryOffsets, bool durable)
+    public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, bool durable)
     {
         int offset = BatchHeaderSize;
         for (int i = 0; i < entries.Length; i++)
         {
-            entryOffsets[i] = offset;
             offset += WriteEntry(destination[offset..], entries[i].Sequence, entries[i].Payload.Span);
         }
 
@@ -97,7 +100,7 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], EntryChecksum(sequence, payload));
         payload.CopyTo(destination[EntryHeaderSize..]);
-        return EntryHeaderSize + payload.Length;
+        return EntrySize(payload.Length);
     }
 
     /// <summary>The checksum stored in an entry: CRC-32C over its sequence, its length and its payload.</summary>
