@@ -75,6 +75,7 @@ internal static class BatchScanner
         return -1;
     }
 
+    /// <summary>The next occurrence of <paramref name="value"/> after index <paramref name="previous"/>, or -1.</summary>
     private static int NextIndexOf(Span<byte> data, ReadOnlySpan<byte> value, int previous)
     {
         int next = data[(previous + 1)..].IndexOf(value);

@@ -5,13 +5,21 @@ namespace Quasar.Storage.Segments;
 
 /// <summary>
 /// One segment of a ledger: an append-only data file of batch records (it encodes the batches it
-/// is given) and its memory-mapped <see cref="SegmentIndex"/> of fixed-size slots. Only the log's single writer appends; readers use the published
-/// <see cref="Count"/> and <see cref="DataLength"/>, which only ever move forward by whole batches.
+/// is given) and its memory-mapped <see cref="SegmentIndex"/> of fixed-size slots. Only the log's
+/// single writer appends; readers use the published <see cref="Count"/> and
+/// <see cref="DataLength"/>, which only ever move forward by whole batches.
 /// </summary>
 /// <remarks>
-/// A segment is reference counted: the log holds one lease and every reader takes one for the
-/// time it touches the files, so a segment deleted (or a ledger disposed) while a read runs is
-/// unmapped and closed only after that read is done - never under it.
+/// Protocol. <c>count</c>, <c>dataLength</c> and <c>lastSequence</c> are written by the log's
+/// single writer only (and by recovery before the segment is published, and by the lazy index
+/// repair under the index's verification lock), with volatile writes and the count last; readers
+/// read them with volatile reads and trust only what lies below the count they read.
+/// <c>broken</c> and <see cref="IsSealed"/> belong to the writer. <c>leases</c> changes only by
+/// interlocked operations: the log holds one for as long as the segment is in its snapshot, every
+/// reader takes one for the time it touches the files (<see cref="SegmentLease"/>), and the
+/// release that brings it to zero closes the files and unmaps the index - after which no lease
+/// can be taken, so a segment deleted (or a ledger disposed) while a read runs is closed only
+/// after that read is done, never under it.
 /// </remarks>
 internal sealed class Segment
 {
@@ -90,6 +98,7 @@ internal sealed class Segment
         }
     }
 
+    /// <summary>Deletes a file of a failed creation if it can (best effort: the creation's own error is the one reported).</summary>
     private static void TryDelete(IFileSystem fs, string path)
     {
         try
@@ -123,6 +132,7 @@ internal sealed class Segment
         SetCommitted(count, dataLength, lastSequence);
     }
 
+    /// <summary>Publishes committed state, the count last (readers trust what is below the count they read).</summary>
     private void SetCommitted(long slots, long length, ulong last)
     {
         Volatile.Write(ref lastSequence, last);
@@ -301,6 +311,7 @@ internal sealed class Segment
         return low;
     }
 
+    /// <summary>Decodes and verifies the entry of slot <paramref name="slotIndex"/> at <paramref name="position"/> of a chunk read at the slot range's start.</summary>
     private Entry ParseEntry(byte[] buffer, int position, long slotIndex, IndexFormat.Slot slot)
     {
         if (position < 0 || position + SegmentFormat.EntryHeaderSize > buffer.Length)

@@ -6,6 +6,34 @@ namespace Quasar.Storage.Segments;
 /// Byte layout of segment files, batch records and entries (FORMAT.md, "Segment file").
 /// All integers are little-endian; every checksum is CRC-32C (<see cref="Crc32C"/>).
 /// </summary>
+/// <remarks>
+/// A segment file is a 32-byte header followed by batch records, back to back, to the end of the
+/// file. Offsets are in bytes from the start of each structure.
+/// <code>
+/// Segment header (32 bytes, the FileHeader that table files share)
+/// 0            8         12         16              24         28         32
+/// +------------+---------+----------+---------------+----------+----------+
+/// | magic      | version | reserved | base sequence | reserved | CRC-32C  |
+/// | "QUASARSG" | 1       | 0        | = file name   | 0        | of 0..27 |
+/// +------------+---------+----------+---------------+----------+----------+
+///
+/// Batch record (40-byte header, then the entries in sequence order; one Ledger.Write)
+/// 0        4           8               16            24            32        36         40
+/// +--------+-----------+---------------+-------------+-------------+---------+----------+-------------+
+/// | magic  | entry     | record length | sequence of | sequence of | flags:  | CRC-32C  | entries ... |
+/// | "QSB1" | count,    | in bytes,     | the first   | the last    | bit 0 = | of 0..35 |             |
+/// |        | 1 or more | this header   | entry       | entry       | durable |          |             |
+/// |        |           | included      |             |             |         |          |             |
+/// +--------+-----------+---------------+-------------+-------------+---------+----------+-------------+
+///
+/// Entry (16-byte header, then n payload bytes)
+/// 0          8          12                  16                  16 + n
+/// +----------+----------+-------------------+-------------------+
+/// | sequence | payload  | CRC-32C of 0..11, | payload (n bytes) |
+/// |          | length n | then the payload  |                   |
+/// +----------+----------+-------------------+-------------------+
+/// </code>
+/// </remarks>
 internal static class SegmentFormat
 {
     /// <summary>The format version this build writes and the only one it reads.</summary>
@@ -94,6 +122,7 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt32LittleEndian(header[36..], Crc32C.Compute(header[..36]));
     }
 
+    /// <summary>Encodes one entry at the start of <paramref name="destination"/>; returns its <see cref="EntrySize"/>.</summary>
     private static int WriteEntry(Span<byte> destination, ulong sequence, ReadOnlySpan<byte> payload)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(destination, sequence);

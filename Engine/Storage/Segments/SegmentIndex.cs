@@ -8,9 +8,13 @@ namespace Quasar.Storage.Segments;
 /// checksum, and the lazy verification of that checksum on the first read that needs the slots.
 /// </summary>
 /// <remarks>
-/// Only the log's single writer and recovery write slots. Readers read slots below the segment's
-/// published count, which the writer raises only after the slots are written. The mapping is
-/// unmapped only when the owning segment's last lease is returned.
+/// Protocol. Only the log's single writer and recovery write slots and the header; readers read
+/// slots below the segment's published count, which the writer raises only after the slots are
+/// written. <c>verified</c> goes from false to true once (a volatile write, after the check or the
+/// repair); <c>verifyLock</c> makes the first readers of an unverified index wait for one check,
+/// and the repair swaps <c>file</c>, <c>map</c> and <c>slots</c> under it. Only the last slot is
+/// read without waiting for verification (Head; recovery checked that slot against the data on
+/// open). The mapping is unmapped only when the owning segment's last lease is returned.
 /// </remarks>
 internal sealed unsafe class SegmentIndex : IDisposable
 {
@@ -172,6 +176,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
         return index;
     }
 
+    /// <summary>The file's length; closes the file when even that fails.</summary>
     private static long LengthOrClose(IStorageFile file)
     {
         try
@@ -206,6 +211,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
         }
     }
 
+    /// <summary>The 16 mapped bytes of slot <paramref name="i"/>.</summary>
     private Span<byte> SlotBytes(long i) => new(slots + (i * IndexFormat.SlotSize), IndexFormat.SlotSize);
 
     /// <summary>
@@ -240,6 +246,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
         verified = true;
     }
 
+    /// <summary>Encodes <paramref name="value"/> into the mapped header and remembers it.</summary>
     private void WriteHeader(IndexFormat.Header value)
     {
         header = value;

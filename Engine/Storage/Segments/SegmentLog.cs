@@ -117,6 +117,7 @@ internal sealed class SegmentLog : IDisposable
     public void Append(ReadOnlySpan<Entry> entries, long length) =>
         ActiveSegmentFor(entries, length).Append(entries, length, context.SyncWrites);
 
+    /// <summary>The segment the batch goes to: the active one when it has room, else a new one (sealing the full one and publishing the new snapshot first).</summary>
     private Segment ActiveSegmentFor(ReadOnlySpan<Entry> entries, long length)
     {
         SegmentSet current = state;

@@ -44,6 +44,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
     }
 
+    /// <summary>Opens every segment file of the directory in sequence order (the last as the active one) and checks that they follow each other.</summary>
     private void OpenSegments(string directory, string name, long segmentSize, List<Segment> segments)
     {
         var found = new List<(ulong Base, string Path)>();
@@ -146,6 +147,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
     }
 
+    /// <summary>Checks a data file's header and that it names the base sequence of the file name.</summary>
     private static void ReadDataHeader(IStorageFile data, ulong expectedBase)
     {
         Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
@@ -157,6 +159,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
     }
 
+    /// <summary>Opens a sealed segment over its existing index when that index is intact and matches the data; else returns why not (the index is then rebuilt).</summary>
     private string? TryOpenSealedIndex(IStorageFile data, string indexPath, ulong baseSequence, out Segment? segment)
     {
         segment = null;
@@ -225,6 +228,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         return null;
     }
 
+    /// <summary>Whether the entry <paramref name="slot"/> names is where it says and verifies; <paramref name="entryEnd"/> is where it ends.</summary>
     private static bool TryReadEntryAt(IStorageFile data, IndexFormat.Slot slot, long dataLength, out long entryEnd)
     {
         entryEnd = 0;
@@ -372,6 +376,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         return Math.Max(i, 0);
     }
 
+    /// <summary>Removes a segment that holds no batch, reporting why.</summary>
     private void RemoveFiles(string dataPath, string reason)
     {
         Log.FileRemoved(logger, dataPath, reason);
