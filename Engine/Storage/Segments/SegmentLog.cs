@@ -64,9 +64,6 @@ internal sealed class SegmentLog : IDisposable
     /// <summary>The largest payload one entry may carry (16 MiB).</summary>
     public const int MaxPayloadLength = SegmentFormat.MaxPayloadLength;
 
-    /// <summary>The directory holding the log's files.</summary>
-    public string Directory => context.Directory;
-
     /// <summary>The last written sequence (or the tail, when everything was deleted and that is larger).</summary>
     /// <remarks>
     /// Read from the same published slot count that Read, Index and Length use, so no reader sees a
