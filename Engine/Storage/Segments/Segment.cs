@@ -68,9 +68,6 @@ internal sealed class Segment
     /// <summary>How many slots the mapped index can hold.</summary>
     public long SlotCapacity => index.SlotCapacity;
 
-    /// <summary>The segment's index (recovery checks and rebuilds it).</summary>
-    public SegmentIndex Index => index;
-
     /// <summary>The file name stem of a segment: its base sequence, zero padded to 20 digits.</summary>
     public static string FileStem(ulong baseSequence) => System.Text.Encoding.ASCII.GetString(Sequence.Encode(baseSequence));
 

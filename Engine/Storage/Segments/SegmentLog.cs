@@ -10,10 +10,12 @@ namespace Quasar.Storage.Segments;
 /// <remarks>
 /// <para><b>Glossary.</b> A <i>slot</i> is an entry's number inside one segment (0 = the
 /// segment's first entry; its 16-byte index slot describes it). A <i>global slot</i> numbers the
-/// entries of all segments in one run, from 0 at the first segment found on open; it is never
-/// stored and survives neither a reopen nor a delete's renumbering of positions. A
-/// <i>position</i> is what <c>Ledger.Index</c> speaks: 0 is the oldest live entry (the first
-/// above the tail), so position p is global slot <see cref="SegmentSet.FirstLive"/> + p.</para>
+/// entries of all segments in one run, from 0 at the first segment found on open: segment k's
+/// slot i is global slot <see cref="SegmentSet.FirstGlobal"/>(k) + i. It is never stored (it
+/// starts again at every open), and a delete does not renumber it. A <i>position</i> is what
+/// <c>Ledger.Index</c> speaks: 0 is the oldest live entry (the first above the tail), so position
+/// p is global slot <see cref="SegmentSet.FirstLive"/> + p; a delete moves FirstLive, and with it
+/// every position.</para>
 /// <para><b>Concurrency.</b></para>
 /// <list type="bullet">
 /// <item><b>Single writer.</b> Append, Delete, Sync and Dispose are serialized by the caller (the
