@@ -23,8 +23,10 @@ namespace Quasar.Storage.Segments;
 /// else (Head, Tail, Length, Read, TryGetSequenceAt, CountAfter) runs concurrently with them.</item>
 /// <item><b>Snapshot.</b> <c>state</c> is one immutable <see cref="SegmentSet"/>, written only by the
 /// writer and replaced whole (a volatile write) on a roll and on a delete. A reader captures it
-/// once and does all its arithmetic on that capture. Within a snapshot only the counts of the
-/// segments move, forward, by whole batches.</item>
+/// once and does all its arithmetic on that capture. Within a snapshot only the segments'
+/// committed counts move (forward, by whole batches), and a roll seals the last one before it
+/// publishes the next snapshot. <c>tailFile</c> belongs to the writer; readers learn the tail from
+/// the snapshot.</item>
 /// <item><b>Publication order.</b> An append writes the batch record (and syncs it when writes are
 /// durable), then its index slots, then the segment's last sequence and data length, and last its
 /// count (<see cref="Segment.Count"/>, a volatile write): a reader that sees the count sees every
