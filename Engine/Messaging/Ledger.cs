@@ -31,7 +31,7 @@ public sealed class Ledger : IDisposable, IStore
     }
 
     /// <summary>The largest payload a ledger accepts: 16 MiB.</summary>
-    public const int MaxPayloadLength = SegmentFormat.MaxPayloadLength;
+    public const int MaxPayloadLength = SegmentLog.MaxPayloadLength;
 
     /// <summary>The database the store belongs to.</summary>
     internal Db Db => db;
@@ -120,7 +120,7 @@ public sealed class Ledger : IDisposable, IStore
             return;
         }
 
-        long encodedLength = SegmentFormat.MeasureBatch(entries); // payload sizes: the first check
+        long encodedLength = SegmentLog.MeasureBatch(entries); // payload sizes: the first check
         lock (writeLock)
         {
             if (options.Limit > 0 && log.Length + entries.Length > options.Limit)

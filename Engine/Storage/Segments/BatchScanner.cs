@@ -1,4 +1,5 @@
-using System.Buffers;
+using CommunityToolkit.HighPerformance.Buffers;
+using Quasar.Storage.Files;
 
 namespace Quasar.Storage.Segments;
 
@@ -17,34 +18,27 @@ internal static class BatchScanner
     public readonly record struct Result(long SlotCount, long ValidEnd, ulong LastSequence, long FailedAt, string? Problem);
 
     /// <summary>
-    /// Scans batches from <paramref name="offset"/> (writing slots from <paramref name="slot"/>)
-    /// until the end of the file or the first batch that fails validation.
+    /// Scans batches of <paramref name="data"/> from <paramref name="offset"/> (writing their slots
+    /// into <paramref name="index"/> from <paramref name="slot"/>) until the end of the file or the
+    /// first batch that fails validation.
     /// </summary>
-    public static Result Scan(Segment segment, long offset, long slot, ulong previousSequence)
+    public static Result Scan(IStorageFile data, SegmentIndex index, long offset, long slot, ulong previousSequence)
     {
-        long fileLength = segment.Data.Length;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        long fileLength = data.Length;
+        while (offset < fileLength)
         {
-            while (offset < fileLength)
+            string? problem = TryScanBatch(data, index, offset, fileLength, slot, previousSequence, out SegmentFormat.BatchHeader header);
+            if (problem is not null)
             {
-                string? problem = TryScanBatch(segment, offset, fileLength, slot, previousSequence, writeSlots: true, ref buffer, out SegmentFormat.BatchHeader header);
-                if (problem is not null)
-                {
-                    return new Result(slot, offset, previousSequence, offset, problem);
-                }
-
-                offset += header.Length;
-                slot += header.Count;
-                previousSequence = header.LastSequence;
+                return new Result(slot, offset, previousSequence, offset, problem);
             }
 
-            return new Result(slot, offset, previousSequence, -1, null);
+            offset += header.Length;
+            slot += header.Count;
+            previousSequence = header.LastSequence;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+
+        return new Result(slot, offset, previousSequence, -1, null);
     }
 
     /// <summary>
@@ -52,50 +46,48 @@ internal static class BatchScanner
     /// <paramref name="failedAt"/>. Such a batch proves that the failed batch before it had been
     /// synced whole, so its failure is damage, not a torn write. Returns its offset, or -1.
     /// </summary>
-    public static long FindDurableBatchAfter(Segment segment, long failedAt)
+    public static long FindDurableBatchAfter(IStorageFile data, long failedAt)
     {
-        long fileLength = segment.Data.Length;
-        byte[] chunk = ArrayPool<byte>.Shared.Rent(1024 * 1024);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        long fileLength = data.Length;
+        using SpanOwner<byte> chunk = SpanOwner<byte>.Allocate(1024 * 1024);
         ReadOnlySpan<byte> magic = [(byte)'Q', (byte)'S', (byte)'B', (byte)'1'];
-        try
-        {
-            // Chunks overlap by the magic's length so a magic across a chunk boundary is found.
-            for (long start = failedAt + 1; start < fileLength; start += chunk.Length - magic.Length)
-            {
-                int read = segment.Data.Read(chunk, start);
-                Span<byte> data = chunk.AsSpan(0, read);
-                for (int found = data.IndexOf(magic); found >= 0; found = NextIndexOf(data, magic, found))
-                {
-                    long candidate = start + found;
-                    if (TryScanBatch(segment, candidate, fileLength, 0, 0, writeSlots: false, ref buffer, out SegmentFormat.BatchHeader header) is null && header.IsDurable)
-                    {
-                        return candidate;
-                    }
-                }
 
-                if (read < chunk.Length)
+        // Chunks overlap by the magic's length so a magic across a chunk boundary is found.
+        for (long start = failedAt + 1; start < fileLength; start += chunk.Length - magic.Length)
+        {
+            int read = data.Read(chunk.Span, start);
+            Span<byte> bytes = chunk.Span[..read];
+            for (int found = bytes.IndexOf(magic); found >= 0; found = NextIndexOf(bytes, magic, found))
+            {
+                long candidate = start + found;
+                if (TryScanBatch(data, null, candidate, fileLength, 0, 0, out SegmentFormat.BatchHeader header) is null && header.IsDurable)
                 {
-                    break;
+                    return candidate;
                 }
             }
 
-            return -1;
+            if (read < chunk.Length)
+            {
+                break;
+            }
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
+
+        return -1;
     }
 
+    /// <summary>The next occurrence of <paramref name="value"/> after index <paramref name="previous"/>, or -1.</summary>
     private static int NextIndexOf(Span<byte> data, ReadOnlySpan<byte> value, int previous)
     {
         int next = data[(previous + 1)..].IndexOf(value);
         return next < 0 ? -1 : previous + 1 + next;
     }
 
-    private static string? TryScanBatch(Segment segment, long offset, long fileLength, long slot, ulong previousSequence, bool writeSlots, ref byte[] buffer, out SegmentFormat.BatchHeader header)
+    /// <summary>
+    /// Validates the batch at <paramref name="offset"/>, writing its slots into
+    /// <paramref name="index"/> from <paramref name="slot"/> unless that is null (a search that
+    /// only looks). Null when valid, else why not.
+    /// </summary>
+    private static string? TryScanBatch(IStorageFile data, SegmentIndex? index, long offset, long fileLength, long slot, ulong previousSequence, out SegmentFormat.BatchHeader header)
     {
         header = default;
         if (fileLength - offset < SegmentFormat.BatchHeaderSize)
@@ -103,8 +95,9 @@ internal static class BatchScanner
             return "incomplete batch header";
         }
 
-        int read = segment.Data.Read(buffer.AsSpan(0, SegmentFormat.BatchHeaderSize), offset);
-        if (read < SegmentFormat.BatchHeaderSize || !SegmentFormat.TryReadBatchHeader(buffer, out header))
+        Span<byte> headerBytes = stackalloc byte[SegmentFormat.BatchHeaderSize];
+        int read = data.Read(headerBytes, offset);
+        if (read < SegmentFormat.BatchHeaderSize || !SegmentFormat.TryReadBatchHeader(headerBytes, out header))
         {
             return "invalid batch header";
         }
@@ -119,19 +112,14 @@ internal static class BatchScanner
             return "batch sequences do not follow the previous batch";
         }
 
-        if (writeSlots && slot + header.Count > segment.SlotCapacity)
+        if (index is not null && slot + header.Count > index.SlotCapacity)
         {
             return "batch has more entries than the index can hold";
         }
 
-        if (buffer.Length < header.Length)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = ArrayPool<byte>.Shared.Rent((int)header.Length);
-        }
-
-        Span<byte> record = buffer.AsSpan(0, (int)header.Length);
-        if (segment.Data.Read(record, offset) < record.Length)
+        using SpanOwner<byte> buffer = SpanOwner<byte>.Allocate((int)header.Length);
+        Span<byte> record = buffer.Span;
+        if (data.Read(record, offset) < record.Length)
         {
             return "incomplete batch record";
         }
@@ -157,9 +145,9 @@ internal static class BatchScanner
                 return $"entry {i} of the batch fails its checksum";
             }
 
-            if (writeSlots)
+            if (index is not null)
             {
-                segment.SetSlot(slot + i, new IndexFormat.Slot(entry.Sequence, offset + position, i == 0));
+                index.SetSlot(slot + i, new IndexFormat.Slot(entry.Sequence, offset + position, i == 0));
             }
 
             previous = entry.Sequence;

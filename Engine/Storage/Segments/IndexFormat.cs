@@ -4,8 +4,36 @@ namespace Quasar.Storage.Segments;
 
 /// <summary>
 /// Byte layout of segment index files (FORMAT.md, "Index file"): a 64-byte header, then one
-/// 16-byte slot per entry of the segment, in sequence order.
+/// 16-byte slot per entry of the segment, in sequence order (the mapped file is
+/// <see cref="SegmentIndex"/>).
 /// </summary>
+/// <remarks>
+/// Integers are little-endian; offsets are in bytes from the start of each structure.
+/// <code>
+/// Index header (64 bytes)
+/// 0            8         12         16         24           32           36         60         64
+/// +------------+---------+----------+----------+------------+------------+----------+----------+
+/// | magic      | version | state:   | base     | slot count | CRC-32C of | reserved | CRC-32C  |
+/// | "QUASARIX" | 1       | 0 active | sequence | (sealed;   | the slots  | 0        | of 0..59 |
+/// |            |         | 1 sealed |          | 0 active)  | (sealed;   |          |          |
+/// |            |         |          |          |            | 0 active)  |          |          |
+/// +------------+---------+----------+----------+------------+------------+----------+----------+
+///
+/// Slot i (16 bytes at offset 64 + 16 * i): the segment's i-th entry
+/// 0                       8                                     16
+/// +-----------------------+-------------------------------------+
+/// | sequence of the entry | word: offset, batch start and check |
+/// | (0 = empty slot)      | (bits below)                        |
+/// +-----------------------+-------------------------------------+
+///
+/// The word, by bit
+/// +--------------+-------------+------------------------------------+
+/// | bits 63..48: | bit 47:     | bits 46..0: the byte offset of the |
+/// | the check    | batch start | entry header in the .seg file      |
+/// +--------------+-------------+------------------------------------+
+/// check = the low 16 bits of CRC-32C over the sequence, then the word with bits 48..63 zero
+/// </code>
+/// </remarks>
 internal static class IndexFormat
 {
     /// <summary>The format version this build writes and the only one it reads.</summary>

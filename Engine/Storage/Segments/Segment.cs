@@ -1,35 +1,39 @@
+using CommunityToolkit.HighPerformance.Buffers;
 using Quasar.Storage.Files;
 
 namespace Quasar.Storage.Segments;
 
 /// <summary>
-/// One segment of a ledger: an append-only data file of batch records and its memory-mapped
-/// index of fixed-size slots. Only the log's single writer appends; readers use the published
-/// <see cref="Count"/> and <see cref="DataLength"/>, which only ever move forward by whole batches.
+/// One segment of a ledger: an append-only data file of batch records (it encodes the batches it
+/// is given) and its memory-mapped <see cref="SegmentIndex"/> of fixed-size slots. Only the log's
+/// single writer appends; readers use the published <see cref="Count"/> and
+/// <see cref="DataLength"/>, which only ever move forward by whole batches.
 /// </summary>
 /// <remarks>
-/// A segment is reference counted: the log holds one lease and every reader takes one for the
-/// time it touches the files, so a segment deleted (or a ledger disposed) while a read runs is
-/// unmapped and closed only after that read is done - never under it.
+/// Protocol. <c>count</c>, <c>dataLength</c> and <c>lastSequence</c> are written by the log's
+/// single writer only (and by recovery before the segment is published, and by the lazy index
+/// repair under the index's verification lock), with volatile writes and the count last; readers
+/// read them with volatile reads and trust only what lies below the count they read.
+/// <c>broken</c> and <see cref="IsSealed"/> belong to the writer. <c>leases</c> changes only by
+/// interlocked operations: the log holds one for as long as the segment is in its snapshot, every
+/// reader takes one for the time it touches the files (<see cref="SegmentLease"/>), and the
+/// release that brings it to zero closes the files and unmaps the index - after which no lease
+/// can be taken, so a segment deleted (or a ledger disposed) while a read runs is closed only
+/// after that read is done, never under it.
 /// </remarks>
-internal sealed unsafe class Segment
+internal sealed class Segment
 {
     private readonly IStorageFile data;
-    private readonly object verifyLock = new();
-    private IStorageFile indexFile;
-    private IMappedRegion index;
+    private readonly SegmentIndex index;
     private long count;
     private long dataLength;
     private ulong lastSequence;
     private int leases = 1;
     private bool broken;
-    private volatile bool indexVerified;
-    private IndexFormat.Header indexHeader;
 
-    private Segment(IStorageFile data, IStorageFile indexFile, IMappedRegion index, ulong baseSequence)
+    private Segment(IStorageFile data, SegmentIndex index, ulong baseSequence)
     {
         this.data = data;
-        this.indexFile = indexFile;
         this.index = index;
         BaseSequence = baseSequence;
     }
@@ -49,9 +53,6 @@ internal sealed unsafe class Segment
     /// <summary>The extension of index files.</summary>
     public const string IndexExtension = ".idx";
 
-    /// <summary>The global slot number of this segment's first slot (slot numbers run on across segments).</summary>
-    public long FirstGlobal { get; set; }
-
     /// <summary>The number of committed entries.</summary>
     public long Count => Volatile.Read(ref count);
 
@@ -65,7 +66,7 @@ internal sealed unsafe class Segment
     public bool IsSealed { get; private set; }
 
     /// <summary>How many slots the mapped index can hold.</summary>
-    public long SlotCapacity => (index.Capacity - IndexFormat.HeaderSize) / IndexFormat.SlotSize;
+    public long SlotCapacity => index.SlotCapacity;
 
     /// <summary>The file name stem of a segment: its base sequence, zero padded to 20 digits.</summary>
     public static string FileStem(ulong baseSequence) => System.Text.Encoding.ASCII.GetString(Sequence.Encode(baseSequence));
@@ -82,9 +83,8 @@ internal sealed unsafe class Segment
             Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
             SegmentFormat.WriteHeader(header, baseSequence);
             data.Write(header, 0);
-            Segment segment = CreateIndex(fs, data, stem + IndexExtension, baseSequence, slotCapacity);
-            segment.dataLength = SegmentFormat.HeaderSize;
-            return segment;
+            SegmentIndex index = SegmentIndex.Create(fs, stem + IndexExtension, baseSequence, slotCapacity);
+            return new Segment(data, index, baseSequence) { dataLength = SegmentFormat.HeaderSize };
         }
         catch
         {
@@ -95,6 +95,7 @@ internal sealed unsafe class Segment
         }
     }
 
+    /// <summary>Deletes a file of a failed creation if it can (best effort: the creation's own error is the one reported).</summary>
     private static void TryDelete(IFileSystem fs, string path)
     {
         try
@@ -107,87 +108,62 @@ internal sealed unsafe class Segment
         }
     }
 
-    /// <summary>Opens an existing data file with an index that the caller validates or rebuilds.</summary>
-    public static Segment OpenExisting(IStorageFile data, IStorageFile indexFile, IMappedRegion index, ulong baseSequence, IndexFormat.Header header) =>
-        new(data, indexFile, index, baseSequence) { indexHeader = header };
-
-    /// <summary>Creates a fresh active index file (replacing any old one) for a data file.</summary>
-    public static Segment CreateIndex(IFileSystem fs, IStorageFile data, string indexPath, ulong baseSequence, long slotCapacity)
+    /// <summary>
+    /// A segment opened by recovery, whose data and index were checked (or rebuilt) up to
+    /// <paramref name="count"/> entries ending at <paramref name="dataLength"/>.
+    /// </summary>
+    public static Segment Recovered(IStorageFile data, SegmentIndex index, ulong baseSequence, long count, long dataLength, ulong lastSequence, bool isSealed)
     {
-        IStorageFile indexFile = fs.Open(indexPath, FileMode.Create, writable: true);
-        try
-        {
-            IMappedRegion index = indexFile.Map(IndexCapacityBytes(slotCapacity), writable: true);
-            var header = new IndexFormat.Header(IndexFormat.StateActive, baseSequence, 0, 0);
-            IndexFormat.WriteHeader(new Span<byte>(index.Pointer, IndexFormat.HeaderSize), header);
-            return new Segment(data, indexFile, index, baseSequence) { indexHeader = header, indexVerified = true };
-        }
-        catch
-        {
-            indexFile.Dispose();
-            throw;
-        }
+        var segment = new Segment(data, index, baseSequence) { IsSealed = isSealed };
+        segment.SetCommitted(count, dataLength, lastSequence);
+        return segment;
     }
 
-    /// <summary>The byte size of an index mapping with room for <paramref name="slots"/> slots, rounded up to whole pages.</summary>
-    public static long IndexCapacityBytes(long slots) =>
-        (IndexFormat.HeaderSize + (Math.Max(slots, 1) * IndexFormat.SlotSize) + 4095) & ~4095L;
-
-    /// <summary>Reads slot <paramref name="i"/> without checking it (for verified indexes and the writer).</summary>
-    public IndexFormat.Slot GetSlot(long i) => IndexFormat.ReadSlotUnchecked(SlotBytes(i));
-
-    /// <summary>Reads slot <paramref name="i"/> and checks it; false when it is empty or damaged.</summary>
-    public bool TryGetSlot(long i, out IndexFormat.Slot slot) => IndexFormat.TryReadSlot(SlotBytes(i), out slot);
-
-    /// <summary>Whether slot <paramref name="i"/> was never written (all zero).</summary>
-    public bool IsSlotEmpty(long i) => IndexFormat.IsEmpty(SlotBytes(i));
-
-    /// <summary>Writes slot <paramref name="i"/> (the writer and recovery only).</summary>
-    public void SetSlot(long i, IndexFormat.Slot slot) => IndexFormat.WriteSlot(SlotBytes(i), slot);
-
-    /// <summary>Zeroes slots from <paramref name="from"/> up to <paramref name="to"/> (exclusive).</summary>
-    public void ClearSlots(long from, long to)
+    /// <summary>
+    /// Swaps in an index rebuilt from this segment's data and the committed state the rebuild
+    /// found (the lazy slot verification's repair; no reader can be using the slots meanwhile).
+    /// </summary>
+    public void ReplaceIndex(SegmentIndex rebuilt, long count, long dataLength, ulong lastSequence)
     {
-        if (to > from)
-        {
-            new Span<byte>(index.Pointer + IndexFormat.HeaderSize + (from * IndexFormat.SlotSize), checked((int)((to - from) * IndexFormat.SlotSize))).Clear();
-        }
+        index.Replace(rebuilt);
+        SetCommitted(count, dataLength, lastSequence);
     }
 
-    private Span<byte> SlotBytes(long i) =>
-        new(index.Pointer + IndexFormat.HeaderSize + (i * IndexFormat.SlotSize), IndexFormat.SlotSize);
-
-    /// <summary>The decoded index header as found on open or last written.</summary>
-    public IndexFormat.Header IndexHeader => indexHeader;
-
-    /// <summary>Publishes the recovered state (open only).</summary>
-    public void SetCommitted(long slots, long length, ulong last)
+    /// <summary>Publishes committed state, the count last (readers trust what is below the count they read).</summary>
+    private void SetCommitted(long slots, long length, ulong last)
     {
         Volatile.Write(ref lastSequence, last);
         Volatile.Write(ref dataLength, length);
         Volatile.Write(ref count, slots);
     }
 
-    /// <summary>The data file, for recovery's scans.</summary>
-    public IStorageFile Data => data;
-
     /// <summary>
-    /// Appends an encoded batch: writes the record at the end of the data file (and syncs it when
-    /// <paramref name="sync"/>), then its slots, then publishes the new count. A crash before the
-    /// publication leaves a record that recovery either completes (slots rebuilt) or truncates.
+    /// Appends one batch (the caller checked it: non-empty, increasing, above this segment's
+    /// entries, <paramref name="length"/> bytes encoded as <see cref="SegmentFormat.MeasureBatch"/>
+    /// measured it, and room for it here): encodes the record into a pooled buffer and writes it
+    /// at the end of the data file (syncing it and flagging it durable when <paramref name="sync"/>),
+    /// then writes its slots, then publishes the new count. A crash before the publication leaves
+    /// a record that recovery either completes (slots rebuilt) or truncates.
     /// </summary>
-    public void Append(ReadOnlySpan<byte> record, ReadOnlySpan<Entry> entries, ReadOnlySpan<int> entryOffsets, bool sync)
+    public void Append(ReadOnlySpan<Entry> entries, long length, bool sync)
     {
         long offset = dataLength;
-        data.AppendOrRollBack(record, offset, sync, ref broken);
+        using (SpanOwner<byte> record = SpanOwner<byte>.Allocate((int)length))
+        {
+            SegmentFormat.WriteBatch(record.Span, entries, durable: sync);
+            data.AppendOrRollBack(record.Span, offset, sync, ref broken);
+        }
+
         long slot = count;
+        long entryOffset = offset + SegmentFormat.BatchHeaderSize;
         for (int i = 0; i < entries.Length; i++)
         {
-            IndexFormat.WriteSlot(SlotBytes(slot + i), new IndexFormat.Slot(entries[i].Sequence, offset + entryOffsets[i], i == 0));
+            index.SetSlot(slot + i, new IndexFormat.Slot(entries[i].Sequence, entryOffset, i == 0));
+            entryOffset += SegmentFormat.EntrySize(entries[i].Payload.Length);
         }
 
         Volatile.Write(ref lastSequence, entries[^1].Sequence);
-        Volatile.Write(ref dataLength, offset + record.Length);
+        Volatile.Write(ref dataLength, offset + length);
         Volatile.Write(ref count, slot + entries.Length);
     }
 
@@ -206,7 +182,7 @@ internal sealed unsafe class Segment
             return high;
         }
 
-        EnsureIndexVerified();
+        index.EnsureVerified();
 
         // Sequences are often dense (consecutive, or timestamp-ordinal runs), so one interpolation
         // probe usually lands on or next to the slot; the binary search then only finishes the job
@@ -214,7 +190,7 @@ internal sealed unsafe class Segment
         // what makes point reads cheap.
         ulong last = LastSequence;
         long guess = (long)((UInt128)(sequence - BaseSequence) * (ulong)(high - 1) / (last - BaseSequence));
-        ulong found = GetSlot(guess).Sequence;
+        ulong found = index.GetSlot(guess).Sequence;
         if (found == sequence)
         {
             return guess;
@@ -234,7 +210,7 @@ internal sealed unsafe class Segment
         while (low < high)
         {
             long mid = low + ((high - low) >> 1);
-            if (GetSlot(mid).Sequence < sequence)
+            if (index.GetSlot(mid).Sequence < sequence)
             {
                 low = mid + 1;
             }
@@ -251,14 +227,14 @@ internal sealed unsafe class Segment
     public ulong LastCommittedSequence()
     {
         long count = Count;
-        return count == 0 ? 0 : GetSlot(count - 1).Sequence;
+        return count == 0 ? 0 : index.GetSlot(count - 1).Sequence;
     }
 
     /// <summary>The sequence at slot <paramref name="i"/> (verified index).</summary>
     public ulong SequenceAt(long i)
     {
-        EnsureIndexVerified();
-        return GetSlot(i).Sequence;
+        index.EnsureVerified();
+        return index.GetSlot(i).Sequence;
     }
 
     /// <summary>
@@ -269,11 +245,11 @@ internal sealed unsafe class Segment
     /// <exception cref="CorruptionException">An entry fails its checks; names the data file and the entry's offset.</exception>
     public void ReadEntries(long first, int amount, List<Entry> into)
     {
-        EnsureIndexVerified();
+        index.EnsureVerified();
         long stop = first + amount;
         while (first < stop)
         {
-            long start = GetSlot(first).Offset;
+            long start = index.GetSlot(first).Offset;
             long next = ChunkEnd(first, stop, start + ReadChunkBytes);
             long end = EndOffset(next);
             var buffer = GC.AllocateUninitializedArray<byte>(checked((int)(end - start)));
@@ -285,7 +261,7 @@ internal sealed unsafe class Segment
 
             for (long k = first; k < next; k++)
             {
-                IndexFormat.Slot slot = GetSlot(k);
+                IndexFormat.Slot slot = index.GetSlot(k);
                 into.Add(ParseEntry(buffer, (int)(slot.Offset - start), k, slot));
             }
 
@@ -304,7 +280,7 @@ internal sealed unsafe class Segment
     public const long ReadChunkBytes = 1024 * 1024;
 
     /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end.</summary>
-    private long EndOffset(long k) => k < Count ? GetSlot(k).Offset : DataLength;
+    private long EndOffset(long k) => k < Count ? index.GetSlot(k).Offset : DataLength;
 
     /// <summary>The largest slot bound in (first, stop] whose bytes end by <paramref name="limit"/>; at least first + 1.</summary>
     private long ChunkEnd(long first, long stop, long limit)
@@ -332,6 +308,7 @@ internal sealed unsafe class Segment
         return low;
     }
 
+    /// <summary>Decodes and verifies the entry of slot <paramref name="slotIndex"/> at <paramref name="position"/> of a chunk read at the slot range's start.</summary>
     private Entry ParseEntry(byte[] buffer, int position, long slotIndex, IndexFormat.Slot slot)
     {
         if (position < 0 || position + SegmentFormat.EntryHeaderSize > buffer.Length)
@@ -362,96 +339,8 @@ internal sealed unsafe class Segment
     public void Seal()
     {
         data.SyncData();
-        WriteSealedHeader();
-        index.Sync();
-        if (!OperatingSystem.IsWindows())
-        {
-            // Windows cannot shrink a mapped file; elsewhere the pages past the end are never touched again.
-            indexFile.SetLength(IndexFormat.HeaderSize + (Count * IndexFormat.SlotSize));
-            indexFile.SyncData();
-        }
-
+        index.Seal(Count);
         IsSealed = true;
-    }
-
-    private void WriteSealedHeader()
-    {
-        long slots = Count;
-        var slotBytes = new ReadOnlySpan<byte>(index.Pointer + IndexFormat.HeaderSize, checked((int)(slots * IndexFormat.SlotSize)));
-        indexHeader = new IndexFormat.Header(IndexFormat.StateSealed, BaseSequence, slots, Crc32C.Compute(slotBytes));
-        IndexFormat.WriteHeader(new Span<byte>(index.Pointer, IndexFormat.HeaderSize), indexHeader);
-    }
-
-    /// <summary>
-    /// Makes a recovered last segment the active one: its slots were just checked, and its index
-    /// header is reset to the active state (a crash between sealing it and creating the next
-    /// segment can leave it marked sealed).
-    /// </summary>
-    public void Activate()
-    {
-        if (indexHeader.State != IndexFormat.StateActive)
-        {
-            indexHeader = new IndexFormat.Header(IndexFormat.StateActive, BaseSequence, 0, 0);
-            IndexFormat.WriteHeader(new Span<byte>(index.Pointer, IndexFormat.HeaderSize), indexHeader);
-        }
-
-        IsSealed = false;
-        indexVerified = true;
-    }
-
-    /// <summary>Marks the segment as sealed without rewriting anything (open: the index header says so).</summary>
-    public void MarkSealed(bool verified)
-    {
-        IsSealed = true;
-        indexVerified = verified;
-    }
-
-    /// <summary>
-    /// Takes over the index of <paramref name="rebuilt"/> (a segment object built over the same
-    /// data file by a rebuild); only while no reader can be using this segment's slots.
-    /// </summary>
-    public void TakeIndexFrom(Segment rebuilt)
-    {
-        index.Dispose();
-        indexFile.Dispose();
-        indexFile = rebuilt.indexFile;
-        index = rebuilt.index;
-        indexHeader = rebuilt.indexHeader;
-        SetCommitted(rebuilt.Count, rebuilt.DataLength, rebuilt.LastSequence);
-    }
-
-    /// <summary>A function that rebuilds this segment's index from its data; set by the log.</summary>
-    public Action<Segment>? Rebuild { get; set; }
-
-    /// <summary>Whether the slots recorded by the sealed index header match its slots checksum.</summary>
-    public bool SlotsMatchChecksum()
-    {
-        long slots = indexHeader.SlotCount;
-        return slots <= SlotCapacity
-            && Crc32C.Compute(new ReadOnlySpan<byte>(index.Pointer + IndexFormat.HeaderSize, checked((int)(slots * IndexFormat.SlotSize)))) == indexHeader.SlotsChecksum;
-    }
-
-    private void EnsureIndexVerified()
-    {
-        if (indexVerified)
-        {
-            return;
-        }
-
-        lock (verifyLock)
-        {
-            if (indexVerified)
-            {
-                return;
-            }
-
-            if (!SlotsMatchChecksum())
-            {
-                (Rebuild ?? throw new CorruptionException(IndexPath, IndexFormat.HeaderSize, "index slots checksum mismatch"))(this);
-            }
-
-            indexVerified = true;
-        }
     }
 
     /// <summary>Makes appended data and slots durable.</summary>
@@ -485,7 +374,6 @@ internal sealed unsafe class Segment
         if (Interlocked.Decrement(ref leases) == 0)
         {
             index.Dispose();
-            indexFile.Dispose();
             data.Dispose();
         }
     }

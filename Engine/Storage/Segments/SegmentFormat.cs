@@ -6,6 +6,34 @@ namespace Quasar.Storage.Segments;
 /// Byte layout of segment files, batch records and entries (FORMAT.md, "Segment file").
 /// All integers are little-endian; every checksum is CRC-32C (<see cref="Crc32C"/>).
 /// </summary>
+/// <remarks>
+/// A segment file is a 32-byte header followed by batch records, back to back, to the end of the
+/// file. Offsets are in bytes from the start of each structure.
+/// <code>
+/// Segment header (32 bytes, the FileHeader that table files share)
+/// 0            8         12         16              24         28         32
+/// +------------+---------+----------+---------------+----------+----------+
+/// | magic      | version | reserved | base sequence | reserved | CRC-32C  |
+/// | "QUASARSG" | 1       | 0        | = file name   | 0        | of 0..27 |
+/// +------------+---------+----------+---------------+----------+----------+
+///
+/// Batch record (40-byte header, then the entries in sequence order; one Ledger.Write)
+/// 0        4           8               16            24            32        36         40
+/// +--------+-----------+---------------+-------------+-------------+---------+----------+-------------+
+/// | magic  | entry     | record length | sequence of | sequence of | flags:  | CRC-32C  | entries ... |
+/// | "QSB1" | count,    | in bytes,     | the first   | the last    | bit 0 = | of 0..35 |             |
+/// |        | 1 or more | this header   | entry       | entry       | durable |          |             |
+/// |        |           | included      |             |             |         |          |             |
+/// +--------+-----------+---------------+-------------+-------------+---------+----------+-------------+
+///
+/// Entry (16-byte header, then n payload bytes)
+/// 0          8          12                  16                  16 + n
+/// +----------+----------+-------------------+-------------------+
+/// | sequence | payload  | CRC-32C of 0..11, | payload (n bytes) |
+/// |          | length n | then the payload  |                   |
+/// +----------+----------+-------------------+-------------------+
+/// </code>
+/// </remarks>
 internal static class SegmentFormat
 {
     /// <summary>The format version this build writes and the only one it reads.</summary>
@@ -57,7 +85,7 @@ internal static class SegmentFormat
                 throw new ArgumentException($"Entry {i} (sequence {entries[i].Sequence}) has a {payload}-byte payload; the maximum is {MaxPayloadLength} bytes.", nameof(entries));
             }
 
-            length += EntryHeaderSize + payload;
+            length += EntrySize(payload);
         }
 
         if (length > MaxBatchLength)
@@ -68,16 +96,19 @@ internal static class SegmentFormat
         return length;
     }
 
+    /// <summary>The encoded size of one entry: its header and <paramref name="payloadLength"/> payload bytes.</summary>
+    public static int EntrySize(int payloadLength) => EntryHeaderSize + payloadLength;
+
     /// <summary>
     /// Encodes a batch record into <paramref name="destination"/> (exactly
-    /// <see cref="MeasureBatch"/> bytes) and reports each entry's offset within the record.
+    /// <see cref="MeasureBatch"/> bytes). Entry i starts at <see cref="BatchHeaderSize"/> plus the
+    /// <see cref="EntrySize"/> of the entries before it.
     /// </summary>
-    public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, Span<int> entryOffsets, bool durable)
+    public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, bool durable)
     {
         int offset = BatchHeaderSize;
         for (int i = 0; i < entries.Length; i++)
         {
-            entryOffsets[i] = offset;
             offset += WriteEntry(destination[offset..], entries[i].Sequence, entries[i].Payload.Span);
         }
 
@@ -91,13 +122,14 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt32LittleEndian(header[36..], Crc32C.Compute(header[..36]));
     }
 
+    /// <summary>Encodes one entry at the start of <paramref name="destination"/>; returns its <see cref="EntrySize"/>.</summary>
     private static int WriteEntry(Span<byte> destination, ulong sequence, ReadOnlySpan<byte> payload)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(destination, sequence);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[8..], (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[12..], EntryChecksum(sequence, payload));
         payload.CopyTo(destination[EntryHeaderSize..]);
-        return EntryHeaderSize + payload.Length;
+        return EntrySize(payload.Length);
     }
 
     /// <summary>The checksum stored in an entry: CRC-32C over its sequence, its length and its payload.</summary>

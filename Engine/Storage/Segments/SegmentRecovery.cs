@@ -1,3 +1,4 @@
+using CommunityToolkit.HighPerformance.Buffers;
 using Microsoft.Extensions.Logging;
 using Quasar.Diagnostics;
 using Quasar.Storage.Files;
@@ -5,16 +6,85 @@ using Quasar.Storage.Files;
 namespace Quasar.Storage.Segments;
 
 /// <summary>
-/// Opens the segments of a log after a clean shutdown or a crash, touching only what a crash can
-/// have torn: a sealed segment costs a header and one entry check (its slots are verified on first
-/// use); the last segment's index is checked slot by slot (no entry reads) and only the batches
-/// after its last trusted batch are read and validated.
+/// Opens a log after a clean shutdown or a crash (FORMAT.md, "Recovery on open"), touching only
+/// what a crash can have torn: a sealed segment costs a header and one entry check (its slots are
+/// verified on first use); the last segment's index is checked slot by slot (no entry reads) and
+/// only the batches after its last trusted batch are read and validated; a delete interrupted
+/// between persisting the tail and unlinking is finished.
 /// </summary>
 internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
 {
+    /// <summary>
+    /// Prepares the log's directory, reads its tail file, opens and repairs its segments in
+    /// sequence order, and unlinks the sealed segments that hold nothing above the tail.
+    /// </summary>
+    /// <exception cref="CorruptionException">Damage that is not a torn write (named by file and offset).</exception>
+    public static (TailFile TailFile, SegmentSet Segments) Open(StoreContext context, string name, long segmentSize)
+    {
+        context.PrepareDirectory();
+        TailFile tailFile = TailFile.Open(context.FileSystem, context.PathOf(TailFile.FileName));
+        var segments = new List<Segment>();
+        try
+        {
+            new SegmentRecovery(context.FileSystem, context.Logger).OpenSegments(context.Directory, name, segmentSize, segments);
+            ulong tail = tailFile.Tail;
+            SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
+            SegmentLog.Unlink(context, name, dead, tail);
+            return (tailFile, opened);
+        }
+        catch
+        {
+            foreach (Segment segment in segments)
+            {
+                segment.Release();
+            }
+
+            tailFile.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens every segment file of the directory in sequence order (the last as the active one) and checks that they follow each other.</summary>
+    private void OpenSegments(string directory, string name, long segmentSize, List<Segment> segments)
+    {
+        var found = new List<(ulong Base, string Path)>();
+        foreach (string path in fs.ListFiles(directory, "*" + Segment.DataExtension))
+        {
+            string stem = Path.GetFileNameWithoutExtension(path);
+            if (stem.Length == Sequence.EncodedLength && Sequence.TryDecode(System.Text.Encoding.ASCII.GetBytes(stem), out ulong baseSequence))
+            {
+                found.Add((baseSequence, path));
+            }
+            else
+            {
+                Log.UnexpectedFile(logger, name, path);
+            }
+        }
+
+        found.Sort((a, b) => a.Base.CompareTo(b.Base));
+        ulong previous = 0;
+        for (int i = 0; i < found.Count; i++)
+        {
+            bool isLast = i == found.Count - 1;
+            Segment? segment = isLast ? OpenActive(found[i].Path, found[i].Base, segmentSize) : OpenSealed(found[i].Path, found[i].Base);
+            if (segment is null)
+            {
+                continue;
+            }
+
+            segments.Add(segment);
+            if (segment.BaseSequence <= previous)
+            {
+                throw new CorruptionException(segment.DataPath, SegmentFormat.HeaderSize, $"segment starts at sequence {segment.BaseSequence}, not after the previous segment's last sequence {previous}");
+            }
+
+            previous = segment.LastSequence;
+        }
+    }
+
     /// <summary>Opens a sealed (not last) segment; its data must be intact.</summary>
     /// <exception cref="CorruptionException">The data fails validation.</exception>
-    public Segment OpenSealed(string dataPath, ulong baseSequence)
+    private Segment OpenSealed(string dataPath, ulong baseSequence)
     {
         IStorageFile data = fs.Open(dataPath, FileMode.Open, writable: false);
         try
@@ -24,12 +94,12 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             string? problem = TryOpenSealedIndex(data, indexPath, baseSequence, out Segment? segment);
             if (segment is not null)
             {
-                segment.Rebuild = RebuildSealed;
                 return segment;
             }
 
             Log.IndexRebuilt(logger, indexPath, problem!);
-            return BuildSealedIndex(data, baseSequence);
+            (SegmentIndex index, BatchScanner.Result scanned) = BuildSealedIndex(data, baseSequence);
+            return Segment.Recovered(data, index, baseSequence, scanned.SlotCount, scanned.ValidEnd, scanned.LastSequence, isSealed: true);
         }
         catch
         {
@@ -39,40 +109,45 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
     }
 
     /// <summary>Opens the last segment, repairing a torn tail. Null when it holds no complete batch (its files are removed).</summary>
-    public Segment? OpenActive(string dataPath, ulong baseSequence, long segmentSize)
+    private Segment? OpenActive(string dataPath, ulong baseSequence, long segmentSize)
     {
         IStorageFile data = fs.Open(dataPath, FileMode.Open, writable: true);
+        SegmentIndex? index = null;
         try
         {
             if (data.Length < SegmentFormat.HeaderSize)
             {
                 // A crash while the segment was being created: it never held a batch.
-                RemoveEmpty(data, "segment header incomplete");
+                data.Dispose();
+                RemoveFiles(dataPath, "segment header incomplete");
                 return null;
             }
 
             ReadDataHeader(data, baseSequence);
             long capacity = Math.Max(segmentSize, data.Length) / SegmentFormat.EntryHeaderSize;
-            string indexPath = Path.ChangeExtension(dataPath, Segment.IndexExtension);
-            Segment segment = OpenActiveIndex(data, indexPath, baseSequence, capacity);
-            RecoverTail(segment);
-            segment.Activate();
-            if (segment.Count == 0)
+            index = OpenActiveIndex(Path.ChangeExtension(dataPath, Segment.IndexExtension), baseSequence, capacity);
+            BatchScanner.Result recovered = RecoverTail(data, index);
+            index.Activate();
+            if (recovered.SlotCount == 0)
             {
-                segment.Release();
+                index.Dispose();
+                index = null;
+                data.Dispose();
                 RemoveFiles(dataPath, "segment holds no complete batch");
                 return null;
             }
 
-            return segment;
+            return Segment.Recovered(data, index, baseSequence, recovered.SlotCount, recovered.ValidEnd, recovered.LastSequence, isSealed: false);
         }
         catch
         {
+            index?.Dispose();
             data.Dispose();
             throw;
         }
     }
 
+    /// <summary>Checks a data file's header and that it names the base sequence of the file name.</summary>
     private static void ReadDataHeader(IStorageFile data, ulong expectedBase)
     {
         Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
@@ -84,66 +159,43 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
     }
 
+    /// <summary>Opens a sealed segment over its existing index when that index is intact and matches the data; else returns why not (the index is then rebuilt).</summary>
     private string? TryOpenSealedIndex(IStorageFile data, string indexPath, ulong baseSequence, out Segment? segment)
     {
         segment = null;
-        if (!fs.FileExists(indexPath))
+        SegmentIndex? index = SegmentIndex.TryOpenSealed(fs, indexPath, baseSequence, out string? invalid);
+        if (index is null)
         {
-            return "index file missing";
+            return invalid;
         }
 
-        IStorageFile file = fs.Open(indexPath, FileMode.Open, writable: false);
-        IMappedRegion? map = null;
         try
         {
-            long length = file.Length;
-            if (length < IndexFormat.HeaderSize + IndexFormat.SlotSize)
-            {
-                return $"index file is {length} bytes";
-            }
-
-            map = file.Map(length, writable: false);
-            Segment candidate;
-            unsafe
-            {
-                if (!IndexFormat.TryReadHeader(new ReadOnlySpan<byte>(map.Pointer, IndexFormat.HeaderSize), indexPath, out IndexFormat.Header header))
-                {
-                    return "index header invalid";
-                }
-
-                if (header.State != IndexFormat.StateSealed || header.BaseSequence != baseSequence || header.SlotCount < 1
-                    || header.SlotCount > (length - IndexFormat.HeaderSize) / IndexFormat.SlotSize)
-                {
-                    return "index header does not describe this sealed segment";
-                }
-
-                candidate = Segment.OpenExisting(data, file, map, baseSequence, header);
-            }
-
-            string? problem = CheckLastSlotAgainstData(candidate, candidate.IndexHeader.SlotCount);
+            IndexFormat.Header header = index.Header;
+            string? problem = CheckLastSlotAgainstData(data, index, baseSequence, header.SlotCount, out long dataLength, out ulong lastSequence);
             if (problem is not null)
             {
-                if (candidate.SlotsMatchChecksum())
+                if (index.SlotsMatchChecksum())
                 {
                     // An intact sealed index that disagrees with the data is either an index from
                     // elsewhere or data that lost its end; only the data can be trusted, so the
                     // index is rebuilt from it, and the disagreement is reported loudly.
-                    Log.SealedIndexDisagrees(logger, indexPath, candidate.IndexHeader.SlotCount, data.Path, problem);
+                    Log.SealedIndexDisagrees(logger, indexPath, header.SlotCount, data.Path, problem);
                 }
 
                 return problem;
             }
 
-            candidate.MarkSealed(verified: false);
-            segment = candidate;
+            Segment opened = Segment.Recovered(data, index, baseSequence, header.SlotCount, dataLength, lastSequence, isSealed: true);
+            index.Repair = () => RebuildSealed(opened, data);
+            segment = opened;
             return null;
         }
         finally
         {
             if (segment is null)
             {
-                map?.Dispose();
-                file.Dispose();
+                index.Dispose();
             }
         }
     }
@@ -152,29 +204,32 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
     /// The last slot of a sealed index must pass its check and name the last entry of the data
     /// file, which must end exactly at the end of the file; otherwise the index is rebuilt.
     /// </summary>
-    private static string? CheckLastSlotAgainstData(Segment segment, long slots)
+    private static string? CheckLastSlotAgainstData(IStorageFile data, SegmentIndex index, ulong baseSequence, long slots, out long dataLength, out ulong lastSequence)
     {
-        if (!segment.TryGetSlot(slots - 1, out IndexFormat.Slot last) || !segment.TryGetSlot(0, out IndexFormat.Slot first))
+        dataLength = 0;
+        lastSequence = 0;
+        if (!index.TryGetSlot(slots - 1, out IndexFormat.Slot last) || !index.TryGetSlot(0, out IndexFormat.Slot first))
         {
             return "index slot damaged";
         }
 
-        if (first.Offset != SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize || first.Sequence != segment.BaseSequence)
+        if (first.Offset != SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize || first.Sequence != baseSequence)
         {
             return "first index slot does not match the data";
         }
 
-        long dataLength = segment.Data.Length;
-        if (!TryReadEntryAt(segment, last, dataLength, out long entryEnd) || entryEnd != dataLength)
+        dataLength = data.Length;
+        if (!TryReadEntryAt(data, last, dataLength, out long entryEnd) || entryEnd != dataLength)
         {
             return "last index slot does not match the data";
         }
 
-        segment.SetCommitted(slots, dataLength, last.Sequence);
+        lastSequence = last.Sequence;
         return null;
     }
 
-    private static bool TryReadEntryAt(Segment segment, IndexFormat.Slot slot, long dataLength, out long entryEnd)
+    /// <summary>Whether the entry <paramref name="slot"/> names is where it says and verifies; <paramref name="entryEnd"/> is where it ends.</summary>
+    private static bool TryReadEntryAt(IStorageFile data, IndexFormat.Slot slot, long dataLength, out long entryEnd)
     {
         entryEnd = 0;
         if (slot.Offset + SegmentFormat.EntryHeaderSize > dataLength)
@@ -183,7 +238,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
 
         Span<byte> header = stackalloc byte[SegmentFormat.EntryHeaderSize];
-        segment.Data.Read(header, slot.Offset);
+        data.Read(header, slot.Offset);
         SegmentFormat.EntryHeader entry = SegmentFormat.ReadEntryHeader(header);
         entryEnd = slot.Offset + SegmentFormat.EntryHeaderSize + entry.PayloadLength;
         if (entry.Sequence != slot.Sequence || entryEnd > dataLength)
@@ -191,97 +246,77 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             return false;
         }
 
-        byte[] payload = new byte[entry.PayloadLength];
-        segment.Data.Read(payload, slot.Offset + SegmentFormat.EntryHeaderSize);
-        return SegmentFormat.EntryChecksum(entry.Sequence, payload) == entry.Checksum;
+        using SpanOwner<byte> payload = SpanOwner<byte>.Allocate(entry.PayloadLength, AllocationMode.Clear);
+        data.Read(payload.Span, slot.Offset + SegmentFormat.EntryHeaderSize);
+        return SegmentFormat.EntryChecksum(entry.Sequence, payload.Span) == entry.Checksum;
     }
 
-    /// <summary>Builds a sealed index from scratch; the whole data file must validate.</summary>
-    private Segment BuildSealedIndex(IStorageFile data, ulong baseSequence)
-    {
-        Segment rebuilt = BuildIndex(data, baseSequence);
-        rebuilt.MarkSealed(verified: true);
-        return rebuilt;
-    }
-
-    private void RebuildSealed(Segment segment)
+    /// <summary>The lazy slot verification's repair: rebuilds a sealed index whose slots failed their checksum.</summary>
+    private void RebuildSealed(Segment segment, IStorageFile data)
     {
         Log.IndexRebuilt(logger, segment.IndexPath, "index slots checksum mismatch");
-        Segment rebuilt = BuildIndex(segment.Data, segment.BaseSequence);
-        segment.TakeIndexFrom(rebuilt);
+        (SegmentIndex rebuilt, BatchScanner.Result scanned) = BuildSealedIndex(data, segment.BaseSequence);
+        segment.ReplaceIndex(rebuilt, scanned.SlotCount, scanned.ValidEnd, scanned.LastSequence);
     }
 
-    private Segment BuildIndex(IStorageFile data, ulong baseSequence)
+    /// <summary>Builds a sealed index from scratch (beside the old one, then renamed over it); the whole data file must validate.</summary>
+    private (SegmentIndex Index, BatchScanner.Result Scanned) BuildSealedIndex(IStorageFile data, ulong baseSequence)
     {
         string indexPath = Path.ChangeExtension(data.Path, Segment.IndexExtension);
         string temporary = indexPath + ".tmp";
-        long capacity = data.Length / SegmentFormat.EntryHeaderSize;
-        Segment rebuilt = Segment.CreateIndex(fs, data, temporary, baseSequence, capacity);
-        BatchScanner.Result result = BatchScanner.Scan(rebuilt, SegmentFormat.HeaderSize, 0, 0);
-        if (result.FailedAt >= 0 || result.SlotCount == 0)
+        SegmentIndex rebuilt = SegmentIndex.Create(fs, temporary, baseSequence, data.Length / SegmentFormat.EntryHeaderSize);
+        try
         {
-            throw new CorruptionException(data.Path, result.ValidEnd, $"sealed segment fails validation: {result.Problem ?? "no batch"}");
-        }
+            BatchScanner.Result result = BatchScanner.Scan(data, rebuilt, SegmentFormat.HeaderSize, 0, 0);
+            if (result.FailedAt >= 0 || result.SlotCount == 0)
+            {
+                throw new CorruptionException(data.Path, result.ValidEnd, $"sealed segment fails validation: {result.Problem ?? "no batch"}");
+            }
 
-        rebuilt.SetCommitted(result.SlotCount, result.ValidEnd, result.LastSequence);
-        rebuilt.Seal();
-        fs.Rename(temporary, indexPath);
-        return rebuilt;
+            data.SyncData();
+            rebuilt.Seal(result.SlotCount);
+            fs.Rename(temporary, indexPath);
+            return (rebuilt, result);
+        }
+        catch
+        {
+            rebuilt.Dispose();
+            throw;
+        }
     }
 
-    private Segment OpenActiveIndex(IStorageFile data, string indexPath, ulong baseSequence, long capacity)
+    /// <summary>The last segment's index as found, or a fresh one when it is missing or its header is invalid.</summary>
+    private SegmentIndex OpenActiveIndex(string indexPath, ulong baseSequence, long capacity)
     {
-        if (fs.FileExists(indexPath))
+        SegmentIndex? index = SegmentIndex.TryOpenActive(fs, indexPath, baseSequence, capacity, out bool existed);
+        if (index is not null)
         {
-            IStorageFile file = fs.Open(indexPath, FileMode.Open, writable: true);
-            IMappedRegion? map = null;
-            try
-            {
-                long length = file.Length;
-                if (length >= IndexFormat.HeaderSize)
-                {
-                    long slots = Math.Max(capacity, (length - IndexFormat.HeaderSize) / IndexFormat.SlotSize);
-                    map = file.Map(Segment.IndexCapacityBytes(slots), writable: true);
-                    unsafe
-                    {
-                        if (IndexFormat.TryReadHeader(new ReadOnlySpan<byte>(map.Pointer, IndexFormat.HeaderSize), indexPath, out IndexFormat.Header header)
-                            && header.BaseSequence == baseSequence)
-                        {
-                            return Segment.OpenExisting(data, file, map, baseSequence, header);
-                        }
-                    }
-                }
-            }
-            catch (CorruptionException)
-            {
-                map?.Dispose();
-                file.Dispose();
-                throw;
-            }
+            return index;
+        }
 
-            map?.Dispose();
-            file.Dispose();
+        if (existed)
+        {
             Log.IndexRebuilt(logger, indexPath, "index header invalid");
         }
 
-        return Segment.CreateIndex(fs, data, indexPath, baseSequence, capacity);
+        return SegmentIndex.Create(fs, indexPath, baseSequence, capacity);
     }
 
     /// <summary>
     /// Finds the trusted prefix of the active index (slots that pass their checks and increase),
     /// steps back to the start of its last batch, and validates every batch from there to the end
     /// of the file, rewriting their slots. Whatever fails validation at the end is a torn write and
-    /// is truncated; slots past the new end are cleared.
+    /// is truncated; slots past the new end are cleared. Returns what the data holds now.
     /// </summary>
-    private void RecoverTail(Segment segment)
+    private BatchScanner.Result RecoverTail(IStorageFile data, SegmentIndex index)
     {
-        long capacity = segment.SlotCapacity;
-        long dataLength = segment.Data.Length;
+        long capacity = index.SlotCapacity;
+        long dataLength = data.Length;
         long trusted = 0;
         ulong previous = 0;
         long previousOffset = 0;
         while (trusted < capacity
-            && segment.TryGetSlot(trusted, out IndexFormat.Slot slot)
+            && index.TryGetSlot(trusted, out IndexFormat.Slot slot)
             && slot.Sequence > previous
             && slot.Offset > previousOffset
             && slot.Offset < dataLength
@@ -293,7 +328,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
 
         long written = trusted;
-        while (written < capacity && !segment.IsSlotEmpty(written))
+        while (written < capacity && !index.IsSlotEmpty(written))
         {
             written++; // damaged or stale slots past the trusted prefix, cleared below
         }
@@ -302,10 +337,10 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         long start = trusted;
         while (true)
         {
-            start = PreviousBatchStart(segment, start);
-            long offset = start == 0 ? SegmentFormat.HeaderSize : segment.GetSlot(start).Offset - SegmentFormat.BatchHeaderSize;
-            ulong before = start == 0 ? 0 : segment.GetSlot(start - 1).Sequence;
-            result = BatchScanner.Scan(segment, offset, start, before);
+            start = PreviousBatchStart(index, start);
+            long offset = start == 0 ? SegmentFormat.HeaderSize : index.GetSlot(start).Offset - SegmentFormat.BatchHeaderSize;
+            ulong before = start == 0 ? 0 : index.GetSlot(start - 1).Sequence;
+            result = BatchScanner.Scan(data, index, offset, start, before);
             if (start == 0 || result.SlotCount > start)
             {
                 break; // the batch at the trusted point validated (or there is nothing before it)
@@ -314,26 +349,26 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
 
         if (result.FailedAt >= 0)
         {
-            long durableAfter = BatchScanner.FindDurableBatchAfter(segment, result.FailedAt);
+            long durableAfter = BatchScanner.FindDurableBatchAfter(data, result.FailedAt);
             if (durableAfter >= 0)
             {
-                throw new CorruptionException(segment.DataPath, result.FailedAt, $"{result.Problem}; a complete durable batch follows at offset {durableAfter}, so this is damage, not a torn write");
+                throw new CorruptionException(data.Path, result.FailedAt, $"{result.Problem}; a complete durable batch follows at offset {durableAfter}, so this is damage, not a torn write");
             }
 
-            Log.TailTruncated(logger, segment.DataPath, result.ValidEnd, dataLength - result.ValidEnd, result.Problem!);
-            segment.Data.SetLength(result.ValidEnd);
-            segment.Data.SyncData();
+            Log.TailTruncated(logger, data.Path, result.ValidEnd, dataLength - result.ValidEnd, result.Problem!);
+            data.SetLength(result.ValidEnd);
+            data.SyncData();
         }
 
-        segment.ClearSlots(result.SlotCount, Math.Max(written, result.SlotCount));
-        segment.SetCommitted(result.SlotCount, result.ValidEnd, result.LastSequence);
+        index.ClearSlots(result.SlotCount, Math.Max(written, result.SlotCount));
+        return result;
     }
 
     /// <summary>The batch-start slot at or before <paramref name="slot"/> - 1 (0 when none).</summary>
-    private static long PreviousBatchStart(Segment segment, long slot)
+    private static long PreviousBatchStart(SegmentIndex index, long slot)
     {
         long i = slot - 1;
-        while (i > 0 && !segment.GetSlot(i).BatchStart)
+        while (i > 0 && !index.GetSlot(i).BatchStart)
         {
             i--;
         }
@@ -341,13 +376,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         return Math.Max(i, 0);
     }
 
-    private void RemoveEmpty(IStorageFile data, string reason)
-    {
-        string path = data.Path;
-        data.Dispose();
-        RemoveFiles(path, reason);
-    }
-
+    /// <summary>Removes a segment that holds no batch, reporting why.</summary>
     private void RemoveFiles(string dataPath, string reason)
     {
         Log.FileRemoved(logger, dataPath, reason);

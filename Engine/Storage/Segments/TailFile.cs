@@ -8,6 +8,17 @@ namespace Quasar.Storage.Segments;
 /// page apart, written alternately with an increasing generation. A torn write damages only the
 /// copy being written; the other still holds the previous value.
 /// </summary>
+/// <remarks>
+/// Generation g is written to offset 0 when g is odd, to 4096 when it is even; on open the valid
+/// copy with the highest generation wins. Each copy (little-endian; offsets within the copy):
+/// <code>
+/// 0        4         8            16              24         28         32
+/// +--------+---------+------------+---------------+----------+----------+
+/// | magic  | version | generation | tail sequence | reserved | CRC-32C  |
+/// | "QST1" | 1       | (from 1)   |               | 0        | of 0..27 |
+/// +--------+---------+------------+---------------+----------+----------+
+/// </code>
+/// </remarks>
 internal sealed class TailFile : IDisposable
 {
     /// <summary>The tail file's name inside a ledger directory.</summary>
@@ -104,6 +115,7 @@ internal sealed class TailFile : IDisposable
     /// <inheritdoc />
     public void Dispose() => file.Dispose();
 
+    /// <summary>Decodes one copy; false when its magic or checksum is off (a torn or never-written copy).</summary>
     private static bool TryDecode(ReadOnlySpan<byte> record, string path, int offset, out ulong generation, out ulong tail)
     {
         generation = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]);
