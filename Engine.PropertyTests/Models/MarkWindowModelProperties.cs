@@ -23,6 +23,12 @@ public abstract record MarkWindowCommand
         public override string ToString() => $"SkipTo({Position})";
     }
 
+    /// <summary>The reader has read every ledger entry up to the sequence.</summary>
+    public sealed record Reach(ulong Sequence) : MarkWindowCommand
+    {
+        public override string ToString() => $"Reach({Sequence})";
+    }
+
     public sealed record Contains(ulong Sequence) : MarkWindowCommand
     {
         public override string ToString() => $"Contains({Sequence})";
@@ -37,26 +43,30 @@ public sealed record MarkWindowScenario(ulong Position, int Capacity, IReadOnlyL
 }
 
 /// <summary>
-/// The reference model of a mark window, written from its contract: P plus a sorted dictionary
-/// of the entries above it (sequence -> marked).
+/// The reference model of a mark window, written from its contract: P, how far the reader has
+/// read, and a sorted dictionary of the entries above P (sequence -> marked).
 /// </summary>
 internal sealed class MarkWindowModel
 {
     private readonly SortedDictionary<ulong, bool> entries;
 
     public MarkWindowModel(ulong position)
-        : this(position, [])
+        : this(position, position, [])
     {
     }
 
-    private MarkWindowModel(ulong position, SortedDictionary<ulong, bool> entries)
+    private MarkWindowModel(ulong position, ulong reached, SortedDictionary<ulong, bool> entries)
     {
         Position = position;
+        Reached = reached;
         this.entries = entries;
     }
 
     /// <summary>P: every entry up to it is done.</summary>
     public ulong Position { get; private set; }
+
+    /// <summary>The reader has read every ledger entry up to it (it starts at P).</summary>
+    public ulong Reached { get; private set; }
 
     public int Count => entries.Count;
 
@@ -68,7 +78,7 @@ internal sealed class MarkWindowModel
     /// <summary>Whether the first entry above P is marked (only a restored one can be: a marked prefix moves P).</summary>
     public bool FirstIsMarked => entries.Count > 0 && entries.First().Value;
 
-    public MarkWindowModel Clone() => new(Position, new SortedDictionary<ulong, bool>(entries));
+    public MarkWindowModel Clone() => new(Position, Reached, new SortedDictionary<ulong, bool>(entries));
 
     /// <summary>Add's contract: a sequence above P that the window does not hold yet.</summary>
     public bool CanAdd(ulong sequence) => sequence > Position && !entries.ContainsKey(sequence);
@@ -77,7 +87,7 @@ internal sealed class MarkWindowModel
 
     public bool Contains(ulong sequence) => entries.ContainsKey(sequence);
 
-    /// <summary>Marks the entry (and every one below it when cumulative), then moves P over the marked prefix; false when absent.</summary>
+    /// <summary>Marks the entry (and every one below it when cumulative), then moves P over the done prefix; false when absent.</summary>
     public bool Mark(ulong sequence, bool cumulative)
     {
         if (!entries.ContainsKey(sequence))
@@ -91,13 +101,15 @@ internal sealed class MarkWindowModel
         }
 
         entries[sequence] = true;
-        while (entries.Count > 0 && entries.First().Value)
-        {
-            Position = entries.First().Key;
-            entries.Remove(Position);
-        }
-
+        MoveOverDone();
         return true;
+    }
+
+    /// <summary>The reader read up to <paramref name="sequence"/>; P moves over the done prefix.</summary>
+    public void Reach(ulong sequence)
+    {
+        Reached = Math.Max(Reached, sequence);
+        MoveOverDone();
     }
 
     /// <summary>Drops every entry at or below <paramref name="position"/>; P becomes the larger of the two.</summary>
@@ -109,6 +121,20 @@ internal sealed class MarkWindowModel
         }
 
         Position = Math.Max(Position, position);
+    }
+
+    /// <summary>
+    /// While the first entry is done, P moves to it. An entry is done when it is marked and no
+    /// entry the reader has not read can lie between P and it: every sequence in between is at or
+    /// below <see cref="Reached"/> (or there is none).
+    /// </summary>
+    private void MoveOverDone()
+    {
+        while (entries.Count > 0 && entries.First().Value && entries.First().Key - 1 <= Math.Max(Position, Reached))
+        {
+            Position = entries.First().Key;
+            entries.Remove(Position);
+        }
     }
 
     /// <summary>Everything the window knows: P (marked) and every entry above it.</summary>
@@ -146,7 +172,7 @@ public class MarkWindowModelProperties
 
     // ---- generation: commands are drawn from the model state reached so far: deliveries
     // appended above everything, restored positions inserted in the gaps, marks mostly of
-    // entries the window holds, skips around P.
+    // entries the window holds, skips and the reader's progress around P.
 
     private static readonly Gen<MarkWindowScenario> Scenarios =
         from position in Gen.Frequency(
@@ -178,6 +204,9 @@ public class MarkWindowModelProperties
                 break;
             case MarkWindowCommand.SkipTo skip:
                 model.SkipTo(skip.Position);
+                break;
+            case MarkWindowCommand.Reach reach:
+                model.Reach(reach.Sequence);
                 break;
         }
     }
@@ -215,6 +244,7 @@ public class MarkWindowModelProperties
             (8, Around(state).Select(s => (MarkWindowCommand)new MarkWindowCommand.Contains(s))),
             (4, Around(state).Select(s => (MarkWindowCommand)new MarkWindowCommand.Mark(s, false))),
             (5, Around(state).Select(s => (MarkWindowCommand)new MarkWindowCommand.SkipTo(s))),
+            (15, Around(state).Select(s => (MarkWindowCommand)new MarkWindowCommand.Reach(s))),
         };
 
         if (roomAbove)
@@ -320,6 +350,11 @@ public class MarkWindowModelProperties
                     Done.AssertMatches(Doing(() => window.SkipTo(skip.Position)), where);
                     break;
 
+                case MarkWindowCommand.Reach reach:
+                    model.Reach(reach.Sequence);
+                    Done.AssertMatches(Doing(() => window.Reach(reach.Sequence)), where);
+                    break;
+
                 case MarkWindowCommand.Contains contains:
                     Outcome expectedContains = Outcome.Returned(model.Contains(contains.Sequence).ToString());
                     expectedContains.AssertMatches(Outcome.Of(() => window.Contains(contains.Sequence).ToString()), where);
@@ -339,8 +374,8 @@ public class MarkWindowModelProperties
     /// </summary>
     private static void CheckState(MarkWindowModel model, MarkWindow window, string where)
     {
-        string expected = $"Position={model.Position}, Count={model.Count}";
-        string actual = $"Position={window.Position}, Count={window.Count}";
+        string expected = $"Position={model.Position}, Count={model.Count}, Reached={model.Reached}";
+        string actual = $"Position={window.Position}, Count={window.Count}, Reached={window.Reached}";
         Assert.True(actual == expected, $"{where}: window {actual}, model {expected}");
 
         foreach (ulong sequence in model.Sequences)

@@ -116,6 +116,36 @@ public sealed class ConsumerProgressRestoreTests
         Assert.Equal([9UL], harness.Deliver(7, 8, 9));
     }
 
+    // Bug: a mark moved P over every marked restored position behind the marked entry, also over
+    // those the reader had not read up to yet, so the entries in between (7, 8) counted as done.
+    [Fact]
+    public void Entries_between_the_marked_ones_and_a_restored_position_the_reader_has_not_reached_are_still_delivered()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 9);
+        harness.Restore(new ConsumerOptions { Window = 2 });
+        harness.Deliver(6);
+
+        harness.Mark(6);
+
+        Assert.Equal(6UL, harness.Progress.Position);
+        Assert.Equal([7UL], harness.Deliver(7));
+    }
+
+    [Fact]
+    public void A_restored_position_counts_as_reached_once_the_reader_reads_past_it()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 9);
+        harness.Restore(new ConsumerOptions { Window = 4 });
+        harness.Deliver(6, 7);
+        harness.MarkAll((6, false), (7, false));
+
+        Assert.Equal([10UL], harness.Deliver(9, 10)); // the ledger holds no 8
+
+        Assert.Equal(9UL, harness.Progress.Position);
+    }
+
     [Fact]
     public void A_persist_keeps_the_restored_positions_P_has_not_reached()
     {

@@ -158,7 +158,7 @@ internal sealed class ConsumerProgress
     /// <summary>
     /// Reader: adds the entries about to be delivered to the window (under one lock for the batch)
     /// and returns them, minus those restored as already done: still in the window, or absorbed
-    /// into P by later marks.
+    /// into P by later marks. The restored positions the batch reaches then count as done.
     /// </summary>
     /// <param name="batch">Entries read from the ledger, in sequence order.</param>
     /// <returns>The entries to deliver: <paramref name="batch"/> itself when none is done.</returns>
@@ -178,6 +178,11 @@ internal sealed class ConsumerProgress
 
                 window.Add(sequence, isMarked: false);
                 kept?.Add(batch[i]);
+            }
+
+            if (batch.Count > 0)
+            {
+                window.Reach(batch[^1].Sequence);
             }
         }
 
