@@ -160,6 +160,36 @@ public sealed class ConsumerProgressRestoreTests
         Assert.Equal(7UL, harness.Progress.PersistedFirst);
     }
 
+    // Bug: the marks handed to Compile held P and the restored positions but nothing for the
+    // unread entries between them, so the leading marked run collapsed into the last restored
+    // position: [9] was stored and the next restart skipped 6 and 8, never marked.
+    [Fact]
+    public void A_persist_before_the_reader_reaches_the_restored_positions_stores_them_beyond_P()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 7, 9);
+        harness.Restore(new ConsumerOptions { Window = 4 });
+
+        harness.Mark(9);
+
+        Assert.Equal([5UL, 7UL, 9UL], harness.Stored);
+    }
+
+    // Bug: the same collapse after threshold cleaning: the skipped-to tail 6, the restored 7 and 9
+    // compiled to [9], dropping 8, which the reader has not read yet.
+    [Fact]
+    public void A_persist_after_skipping_to_the_tail_stores_the_restored_positions_behind_an_unread_entry_beyond_P()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 7, 9);
+        harness.Restore(new ConsumerOptions { Window = 4 });
+        harness.Progress.SkipTo(6);
+
+        harness.Mark(6);
+
+        Assert.Equal([7UL, 9UL], harness.Stored);
+    }
+
     [Fact]
     public void Restored_positions_at_or_below_a_skipped_to_tail_are_dropped_from_the_window()
     {

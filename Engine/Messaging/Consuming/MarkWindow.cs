@@ -110,20 +110,36 @@ internal sealed class MarkWindow
     }
 
     /// <summary>
-    /// The mark table for <see cref="Sequence.Compile"/>: P (marked), the first entry above it
-    /// (unmarked, or P would have moved past it) and every marked entry. The other unmarked
-    /// entries cannot change what Compile returns - only the leading run is collapsed, and the
-    /// first unmarked entry already ends it - so leaving them out keeps a persist cheap when
-    /// marks arrive in order (then the table is just P and one entry).
+    /// The mark table for <see cref="Sequence.Compile"/>: P and every marked entry (marked), and
+    /// the first sequence above P that is not done (unmarked): an unmarked entry, or a sequence the
+    /// reader has not read below a restored position. Without that key the leading marked run -
+    /// the only one Compile collapses - would run on over the unread entries into the restored
+    /// positions. With it, the run ends where P would stop, so the other unmarked entries cannot
+    /// change what Compile returns; leaving them out keeps a persist cheap when marks arrive in
+    /// order (then the table is just P and one entry).
     /// </summary>
     public Dictionary<ulong, bool> ToMarks()
     {
         var marks = new Dictionary<ulong, bool>() { [Position] = true };
-        for (int i = 0; i < Count; i++)
+        ulong position = Position;
+        int i = 0;
+        for (; i < Count && IsDone(i, position); i++)
         {
-            if (i == 0 || marked[Slot(i)])
+            position = SequenceAt(i); // a done prefix P has not moved over: only left by SkipTo
+            marks[position] = true;
+        }
+
+        if (i < Count)
+        {
+            ulong read = Math.Max(position, Reached);
+            marks[SequenceAt(i) - 1 > read ? read + 1 : SequenceAt(i)] = false;
+        }
+
+        for (; i < Count; i++)
+        {
+            if (marked[Slot(i)])
             {
-                marks[SequenceAt(i)] = marked[Slot(i)];
+                marks[SequenceAt(i)] = true;
             }
         }
 
