@@ -242,4 +242,40 @@ public sealed class ConsumerProgressPersistTests
         Assert.IsType<ObjectDisposedException>(await held.Outcome);
         Assert.IsType<ObjectDisposedException>(await last.Outcome);
     }
+
+    // Bug: the failed write threw out of Apply before the marks drained after the one that
+    // triggered it were answered, so their acks were never called (a MarkAsync never completed).
+    [Fact]
+    public async Task Marks_drained_after_the_one_whose_write_failed_fail_with_the_same_error()
+    {
+        using var harness = new ProgressHarness();
+        harness.Restore(new ConsumerOptions { Window = 4 });
+        harness.Deliver(1, 2, 3);
+        harness.Table.Dispose();
+        AckProbe[] acks = AckProbe.Many(3);
+
+        Assert.Throws<ObjectDisposedException>(() => harness.Progress.Apply([.. acks.Select((ack, i) => new MarkRequest((ulong)i + 1, false, ack.Ack, null))]));
+
+        Assert.All(acks, ack => Assert.True(ack.IsCalled));
+        foreach (AckProbe ack in acks)
+        {
+            Assert.IsType<ObjectDisposedException>(await ack.Outcome);
+        }
+    }
+
+    [Fact]
+    public async Task A_mark_of_an_undelivered_sequence_drained_after_a_failed_write_still_fails_with_InvalidSequenceException()
+    {
+        using var harness = new ProgressHarness();
+        harness.Restore(new ConsumerOptions { Window = 4 });
+        harness.Deliver(1);
+        harness.Table.Dispose();
+        AckProbe failed = new();
+        AckProbe undelivered = new();
+
+        Assert.Throws<ObjectDisposedException>(() => harness.Progress.Apply([new MarkRequest(1, false, failed.Ack, null), new MarkRequest(2, false, undelivered.Ack, null)]));
+
+        Assert.True(undelivered.IsCalled);
+        Assert.IsType<InvalidSequenceException>(await undelivered.Outcome);
+    }
 }

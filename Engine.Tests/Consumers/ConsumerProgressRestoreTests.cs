@@ -116,6 +116,36 @@ public sealed class ConsumerProgressRestoreTests
         Assert.Equal([9UL], harness.Deliver(7, 8, 9));
     }
 
+    // Bug: a mark moved P over every marked restored position behind the marked entry, also over
+    // those the reader had not read up to yet, so the entries in between (7, 8) counted as done.
+    [Fact]
+    public void Entries_between_the_marked_ones_and_a_restored_position_the_reader_has_not_reached_are_still_delivered()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 9);
+        harness.Restore(new ConsumerOptions { Window = 2 });
+        harness.Deliver(6);
+
+        harness.Mark(6);
+
+        Assert.Equal(6UL, harness.Progress.Position);
+        Assert.Equal([7UL], harness.Deliver(7));
+    }
+
+    [Fact]
+    public void A_restored_position_counts_as_reached_once_the_reader_reads_past_it()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 9);
+        harness.Restore(new ConsumerOptions { Window = 4 });
+        harness.Deliver(6, 7);
+        harness.MarkAll((6, false), (7, false));
+
+        Assert.Equal([10UL], harness.Deliver(9, 10)); // the ledger holds no 8
+
+        Assert.Equal(9UL, harness.Progress.Position);
+    }
+
     [Fact]
     public void A_persist_keeps_the_restored_positions_P_has_not_reached()
     {
@@ -128,6 +158,36 @@ public sealed class ConsumerProgressRestoreTests
 
         Assert.Equal([7UL, 9UL], harness.Stored);
         Assert.Equal(7UL, harness.Progress.PersistedFirst);
+    }
+
+    // Bug: the marks handed to Compile held P and the restored positions but nothing for the
+    // unread entries between them, so the leading marked run collapsed into the last restored
+    // position: [9] was stored and the next restart skipped 6 and 8, never marked.
+    [Fact]
+    public void A_persist_before_the_reader_reaches_the_restored_positions_stores_them_beyond_P()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 7, 9);
+        harness.Restore(new ConsumerOptions { Window = 4 });
+
+        harness.Mark(9);
+
+        Assert.Equal([5UL, 7UL, 9UL], harness.Stored);
+    }
+
+    // Bug: the same collapse after threshold cleaning: the skipped-to tail 6, the restored 7 and 9
+    // compiled to [9], dropping 8, which the reader has not read yet.
+    [Fact]
+    public void A_persist_after_skipping_to_the_tail_stores_the_restored_positions_behind_an_unread_entry_beyond_P()
+    {
+        using var harness = new ProgressHarness();
+        harness.Store(5, 7, 9);
+        harness.Restore(new ConsumerOptions { Window = 4 });
+        harness.Progress.SkipTo(6);
+
+        harness.Mark(6);
+
+        Assert.Equal([7UL, 9UL], harness.Stored);
     }
 
     [Fact]

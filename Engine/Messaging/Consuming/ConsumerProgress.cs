@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 
 namespace Quasar;
@@ -158,7 +159,7 @@ internal sealed class ConsumerProgress
     /// <summary>
     /// Reader: adds the entries about to be delivered to the window (under one lock for the batch)
     /// and returns them, minus those restored as already done: still in the window, or absorbed
-    /// into P by later marks.
+    /// into P by later marks. The restored positions the batch reaches then count as done.
     /// </summary>
     /// <param name="batch">Entries read from the ledger, in sequence order.</param>
     /// <returns>The entries to deliver: <paramref name="batch"/> itself when none is done.</returns>
@@ -178,6 +179,11 @@ internal sealed class ConsumerProgress
 
                 window.Add(sequence, isMarked: false);
                 kept?.Add(batch[i]);
+            }
+
+            if (batch.Count > 0)
+            {
+                window.Reach(batch[^1].Sequence);
             }
         }
 
@@ -199,9 +205,11 @@ internal sealed class ConsumerProgress
     /// then answers or holds each outside it. A mark at or below the persisted first position is
     /// answered at once with success, one this consumer has not delivered with
     /// <see cref="InvalidSequenceException"/>; every other is held (see <see cref="Persist"/>).
+    /// When a write fails, the marks held after it fail with the same error: every mark of the
+    /// batch was in the window that write compiled, and the consumer dies of it.
     /// </summary>
     /// <param name="drained">The marks, in the order they were queued.</param>
-    /// <exception cref="Exception">Writing the positions failed (the held marks got the error).</exception>
+    /// <exception cref="Exception">Writing the positions failed (every held mark got the error), after every mark was answered.</exception>
     public void Apply(List<MarkRequest> drained)
     {
         if (outcomes.Length < drained.Count)
@@ -221,6 +229,7 @@ internal sealed class ConsumerProgress
             }
         }
 
+        Exception? writeFailure = null;
         for (int i = 0; i < drained.Count; i++)
         {
             MarkRequest mark = drained[i];
@@ -232,10 +241,18 @@ internal sealed class ConsumerProgress
                 case MarkOutcome.Invalid:
                     mark.Complete(new InvalidSequenceException($"Consumer '{name}' has not delivered sequence {mark.Sequence}."), logger);
                     break;
+                case MarkOutcome.Held or MarkOutcome.HeldCovered when writeFailure is not null:
+                    mark.Complete(writeFailure, logger);
+                    break;
                 default:
-                    Hold(mark);
+                    writeFailure = HoldOrFail(mark);
                     break;
             }
+        }
+
+        if (writeFailure is not null)
+        {
+            ExceptionDispatchInfo.Throw(writeFailure);
         }
     }
 
@@ -315,6 +332,22 @@ internal sealed class ConsumerProgress
         if (held.Count > options.Skip)
         {
             Persist();
+        }
+    }
+
+    /// <summary><see cref="Hold"/>, returning the error of a write it triggered that failed (the held marks got it) instead of throwing it.</summary>
+    private Exception? HoldOrFail(MarkRequest mark)
+    {
+        try
+        {
+            Hold(mark);
+            return null;
+        }
+#pragma warning disable CA1031 // the caller answers the rest of its batch, then rethrows it
+        catch (Exception error)
+#pragma warning restore CA1031
+        {
+            return error;
         }
     }
 
