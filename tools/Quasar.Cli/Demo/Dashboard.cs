@@ -53,7 +53,7 @@ internal static class Dashboard
 
     private static Panel Latency(DemoSnapshot snapshot)
     {
-        var table = new SpectreTable { Border = TableBorder.Simple, Expand = true }
+        var table = new SpectreTable { Border = TableBorder.None, Expand = true }
             .AddColumn("end to end")
             .AddColumn(new TableColumn("last 1 s").RightAligned())
             .AddColumn(new TableColumn("whole run").RightAligned());
