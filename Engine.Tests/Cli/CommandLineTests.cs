@@ -1,6 +1,7 @@
 namespace Quasar.Tests.Cli;
 
 /// <summary>The quasar tool's command line: help on every command, and the usage-error exit code.</summary>
+[Collection(ToolCollection.Name)]
 public sealed class CommandLineTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using Quasar.Tests.Support;
 namespace Quasar.Tests.Cli;
 
 /// <summary><c>quasar demo</c> run as a user runs it: a child process on a temporary directory.</summary>
+[Collection(ToolCollection.Name)]
 public sealed class DemoCommandTests : IDisposable
 {
     private readonly TempDirectory directory = new();
@@ -55,10 +56,10 @@ public sealed class DemoCommandTests : IDisposable
         }
     }
 
-    /// <summary>Starts a 60-second demo, waits for its first progress line, sends SIGINT and returns its JSON summary (after asserting exit 0).</summary>
+    /// <summary>Starts a 60-second demo at a modest fixed rate, waits for its first progress line, sends SIGINT and returns its JSON summary (after asserting exit 0).</summary>
     private JsonDocument RunUntilInterrupted()
     {
-        using CliRun run = CliRun.Start("demo", "--seconds", "60", "--no-live", "--json", "--dir", directory.Path);
+        using CliRun run = CliRun.Start("demo", "--seconds", "60", "--rate", "20000", "--no-live", "--json", "--dir", directory.Path);
         run.WaitForLine("running");
         run.Interrupt();
         run.WaitForExit();
