@@ -37,7 +37,10 @@ internal sealed class CliRun : IDisposable
     public static CliRun Start(params string[] arguments) => StartProgram(CrashChild.DotnetHost(), [FindDll(), .. arguments]);
 
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/>, output redirected.</summary>
-    public static CliRun StartProgram(string program, params string[] arguments)
+    public static CliRun StartProgram(string program, params string[] arguments) => StartProgram(program, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/> and <paramref name="environment"/> added to this process's, output redirected.</summary>
+    public static CliRun StartProgram(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -48,6 +51,11 @@ internal sealed class CliRun : IDisposable
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach ((string name, string value) in environment)
+        {
+            info.Environment[name] = value;
         }
 
         var run = new CliRun(new Process { StartInfo = info });
