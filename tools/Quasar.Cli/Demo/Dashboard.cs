@@ -44,7 +44,7 @@ internal static class Dashboard
     {
         var grid = new Grid().AddColumn().AddColumn(new GridColumn().RightAligned());
         grid.AddRow("[green]sent[/]", Units.Rate(snapshot.SentPerSecond));
-        grid.AddRow("[blue]received[/]", Units.Rate(snapshot.ReceivedPerSecond));
+        grid.AddRow("[blue]received[/] [grey](all consumers)[/]", Units.Rate(snapshot.ReceivedPerSecond));
         grid.AddRow("sent this run", Units.Count(snapshot.Sent));
         grid.AddRow("received this run", Units.Count(snapshot.Received));
         grid.AddRow("failed writes", snapshot.Failed == 0 ? "0" : $"[red]{Units.Count(snapshot.Failed)}[/]");

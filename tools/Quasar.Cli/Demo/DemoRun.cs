@@ -58,7 +58,8 @@ internal static class DemoRun
             TableCache = true,
             CleanInterval = TimeSpan.FromSeconds(1),
         });
-        view.Announce($"quasar demo in {directory}: {settings.Describe()}");
+        view.Announce($"quasar demo in {directory}");
+        view.Announce(settings.Describe());
         var probe = new StoreProbe(queue, directory);
         ulong run = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(sizeof(ulong)));
 
@@ -105,11 +106,6 @@ internal static class DemoRun
         monitor.Sample("stopped"); // takes the last latencies into the run's histogram
         long sent = load.Written;
         bool allReceived = consumers.All(consumer => consumer.Received == sent);
-        if (outcome == DemoSummary.Interrupted && stop.IsRequested is false)
-        {
-            outcome = DemoSummary.TimeLimit;
-        }
-
         return new DemoSummary(
             settings with { Directory = directory }, outcome, seconds, sent, load.Failed, seconds > 0 ? sent / seconds : 0, load.FirstError?.ToString(), allReceived, monitor.RunLatency, probe.Read(), results);
     }
