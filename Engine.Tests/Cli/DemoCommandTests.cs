@@ -22,7 +22,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal("completed", root.GetProperty("outcome").GetString());
         Assert.Equal(20_000, root.GetProperty("sent").GetInt64());
         Assert.True(root.GetProperty("allReceived").GetBoolean());
-        Assert.All(root.GetProperty("consumerResults").EnumerateArray(), consumer => Assert.Equal(20_000, consumer.GetProperty("received").GetInt64()));
+        Assert.All(root.GetProperty("consumers").EnumerateArray(), consumer => Assert.Equal(20_000, consumer.GetProperty("received").GetInt64()));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class DemoCommandTests : IDisposable
         JsonElement root = summary.RootElement;
         Assert.Equal("interrupted", root.GetProperty("outcome").GetString());
         Assert.Equal(0, root.GetProperty("failed").GetInt64());
-        Assert.All(root.GetProperty("consumerResults").EnumerateArray(), consumer => Assert.NotEqual(0UL, consumer.GetProperty("storedPosition").GetUInt64()));
+        Assert.All(root.GetProperty("consumers").EnumerateArray(), consumer => Assert.NotEqual(0UL, consumer.GetProperty("storedPosition").GetUInt64()));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class DemoCommandTests : IDisposable
         Dictionary<string, ulong> stored;
         using (JsonDocument interrupted = RunUntilInterrupted())
         {
-            stored = interrupted.RootElement.GetProperty("consumerResults").EnumerateArray()
+            stored = interrupted.RootElement.GetProperty("consumers").EnumerateArray()
                 .ToDictionary(consumer => consumer.GetProperty("name").GetString()!, consumer => consumer.GetProperty("storedPosition").GetUInt64());
         }
 

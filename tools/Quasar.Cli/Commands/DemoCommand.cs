@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using Quasar.Cli.Demo;
 using Quasar.Cli.Output;
 
@@ -31,13 +30,13 @@ internal static class DemoCommand
         var batch = new Option<int>("--batch") { HelpName = "N", Description = "Producer and consumer batch size in entries.", DefaultValueFactory = _ => 256 };
         var output = new OutputOptions();
 
-        AtLeast(seconds, 1);
-        AtLeast(messages, 1);
-        Between(producers, 1, 64);
-        Between(consumers, 1, 64);
-        Between(payload, MessageStamp.Length, 16 * 1024 * 1024);
-        AtLeast(rate, 1);
-        Between(batch, 1, 100_000);
+        seconds.AtLeast(1);
+        messages.AtLeast(1);
+        producers.Between(1, 64);
+        consumers.Between(1, 64);
+        payload.Between(MessageStamp.Length, 16 * 1024 * 1024);
+        rate.AtLeast(1);
+        batch.Between(1, 100_000);
 
         var command = new Command("demo", "Run producers and named consumers on a durable queue and watch throughput, end-to-end latency and the ledger live. Ctrl+C stops cleanly; a second run resumes the consumers where they stopped.")
         {
@@ -63,23 +62,4 @@ internal static class DemoCommand
         });
         return command;
     }
-
-    private static void AtLeast(Option<int?> option, int minimum) =>
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int value && value < minimum)
-            {
-                result.AddError($"{option.Name} must be at least {minimum}.");
-            }
-        });
-
-    private static void Between(Option<int> option, int minimum, int maximum) =>
-        option.Validators.Add(result =>
-        {
-            int value = result.GetValueOrDefault<int>();
-            if (value < minimum || value > maximum)
-            {
-                result.AddError($"{option.Name} must be between {minimum} and {maximum}.");
-            }
-        });
 }

@@ -44,7 +44,7 @@ internal static class DemoRun
 
         view.Finish(summary); // after the close: the files are complete when the summary says so
         bool problems = summary.Outcome != DemoSummary.Interrupted
-            && (!summary.AllReceived || summary.Failed > 0 || summary.ConsumerResults.Any(c => c.Error is not null));
+            && (!summary.AllReceived || summary.Failed > 0 || summary.Consumers.Any(c => c.Error is not null));
         return problems ? ExitCodes.Problems : ExitCodes.Ok;
     }
 

@@ -11,7 +11,7 @@ namespace Quasar.Cli.Demo;
 /// <param name="AllReceived">Whether every consumer received every message this run wrote.</param>
 /// <param name="LatencyMicroseconds">End-to-end latency of this run's messages.</param>
 /// <param name="Ledger">The ledger and its files at the end.</param>
-/// <param name="ConsumerResults">Each consumer at the end.</param>
+/// <param name="Consumers">Each consumer at the end.</param>
 internal sealed record DemoSummary(
     DemoSettings Settings,
     string Outcome,
@@ -23,7 +23,7 @@ internal sealed record DemoSummary(
     bool AllReceived,
     LatencySummary LatencyMicroseconds,
     StoreState Ledger,
-    IReadOnlyList<ConsumerSummary> ConsumerResults)
+    IReadOnlyList<ConsumerSummary> Consumers)
 {
     /// <summary>The outcome of a --messages run whose every message reached every consumer.</summary>
     public const string Completed = "completed";

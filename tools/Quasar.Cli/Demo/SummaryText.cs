@@ -21,7 +21,7 @@ internal static class SummaryText
         LatencySummary latency = summary.LatencyMicroseconds;
         yield return $"  end-to-end latency p50 {Units.Latency(latency.P50)}, p90 {Units.Latency(latency.P90)}, p99 {Units.Latency(latency.P99)}, "
             + $"p99.9 {Units.Latency(latency.P999)}, max {Units.Latency(latency.Max)} ({Units.Count(latency.Count)} messages)";
-        foreach (ConsumerSummary consumer in summary.ConsumerResults)
+        foreach (ConsumerSummary consumer in summary.Consumers)
         {
             string earlier = consumer.FromEarlierRuns > 0 ? $" (+ {Units.Count(consumer.FromEarlierRuns)} from earlier runs)" : string.Empty;
             string error = consumer.Error is null ? string.Empty : $"; stopped early: {consumer.Error}";
