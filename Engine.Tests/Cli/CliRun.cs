@@ -112,6 +112,7 @@ internal sealed class CliRun : IDisposable
     /// <summary>The output so far, for failure messages.</summary>
     public string Describe() => $"stdout:\n{Stdout}\nstderr:\n{Stderr}";
 
+    /// <summary>Kills a run that is still going (with anything it started), then releases the process.</summary>
     public void Dispose()
     {
         if (!process.HasExited)
