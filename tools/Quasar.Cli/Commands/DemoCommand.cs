@@ -10,6 +10,9 @@ internal static class DemoCommand
     /// <summary>The run length when neither <c>--seconds</c> nor <c>--messages</c> is given.</summary>
     public const int DefaultSeconds = 10;
 
+    /// <summary>The largest --payload: every producer and consumer holds a batch of them, so larger ones would only measure memory.</summary>
+    public const int MaxPayload = 1024 * 1024;
+
     /// <summary>Builds the command, its options and their checks.</summary>
     /// <returns>The <c>demo</c> command.</returns>
     public static Command Create()
@@ -34,7 +37,7 @@ internal static class DemoCommand
         messages.AtLeast(1);
         producers.Between(1, 64);
         consumers.Between(1, 64);
-        payload.Between(MessageStamp.Length, 16 * 1024 * 1024);
+        payload.Between(MessageStamp.Length, MaxPayload);
         rate.AtLeast(1);
         batch.Between(1, 100_000);
 

@@ -12,6 +12,8 @@ namespace Quasar.Cli.Demo;
 /// </summary>
 internal static class DemoRun
 {
+    private const int CacheBytes = 64 * 1024 * 1024;
+
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(1);
 
@@ -54,7 +56,9 @@ internal static class DemoRun
         using Queue queue = Queue.Open(db, new QueueOptions
         {
             Prefix = DemoSettings.QueuePrefix,
-            LedgerCache = Math.Max(16 * settings.Batch, 16_384),
+            // Recent entries for the consumers to read from memory; the ledger copies them, so the
+            // cache is held to about 64 MiB whatever the payload size.
+            LedgerCache = Math.Clamp(CacheBytes / settings.Payload, 1, 16_384),
             TableCache = true,
             CleanInterval = TimeSpan.FromSeconds(1),
         });
