@@ -47,13 +47,13 @@ public sealed class CleanStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task The_tail_record_and_the_table_read_as_the_engine_reads_them()
+    public void The_tail_record_and_the_table_read_as_the_engine_reads_them()
     {
         InspectedStore.Build(temp.Path);
         DbInspector inspector = DbInspector.Open(temp.Path);
 
         TailInfo tail = inspector.ReadTail(InspectedStore.Store(inspector, InspectedStore.Ledger));
-        TableInfo table = await inspector.ReadTableAsync(InspectedStore.Store(inspector, InspectedStore.Table));
+        TableInfo table = inspector.ReadTable(InspectedStore.Store(inspector, InspectedStore.Table));
 
         Assert.Equal((InspectedStore.DeletedUpTo, 1UL, 1), (tail.Tail, tail.Generation, tail.ValidCopies));
         Assert.Equal(["alpha", "beta"], table.Positions.Keys);
@@ -67,7 +67,7 @@ public sealed class CleanStoreTests : IDisposable
         InspectedStore.Build(temp.Path);
         DbInspector inspector = DbInspector.Open(temp.Path);
 
-        SegmentInfo[] segments = [.. inspector.ReadSegmentsAsync(InspectedStore.Store(inspector, InspectedStore.Ledger)).ToBlockingEnumerable()];
+        SegmentInfo[] segments = [.. inspector.ReadSegments(InspectedStore.Store(inspector, InspectedStore.Ledger))];
 
         using var db = Db.Open(temp.Path, new DbOptions { SegmentSize = InspectedStore.SegmentSize });
         using var ledger = Ledger.Open(db, new LedgerOptions { Prefix = InspectedStore.Ledger });
@@ -96,7 +96,7 @@ public sealed class CleanStoreTests : IDisposable
         using var ledger = Ledger.Open(db, new LedgerOptions { Prefix = InspectedStore.Ledger });
         foreach ((ulong from, int count) in new[] { (0UL, 1000), (1UL, 5), (45UL, 17), (ledger.Head, 3), (ledger.Head + 1, 3) })
         {
-            Entry[] streamed = [.. inspector.ReadEntriesAsync(store, from, count).ToBlockingEnumerable()];
+            Entry[] streamed = [.. inspector.ReadEntries(store, from, count)];
             TestEntries.AssertMatches(ledger.Read(from, count), streamed);
         }
     }

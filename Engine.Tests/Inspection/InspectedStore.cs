@@ -73,7 +73,7 @@ internal static class InspectedStore
 
     /// <summary>Runs the checker to the end.</summary>
     public static List<CheckProblem> Check(string db, int bufferSize = DbInspector.DefaultBufferSize) =>
-        [.. DbInspector.Open(db, bufferSize).CheckAsync().ToBlockingEnumerable()];
+        [.. DbInspector.Open(db, bufferSize).Check()];
 
     /// <summary>XORs one byte of a file.</summary>
     public static void Flip(string path, long offset)

@@ -26,8 +26,8 @@ public sealed class LiveDbTests : IDisposable
 
         DbInspector inspector = DbInspector.Open(temp.Path);
         StoreInfo store = InspectedStore.Store(inspector, "live");
-        SegmentInfo[] segments = [.. inspector.ReadSegmentsAsync(store).ToBlockingEnumerable()];
-        Entry[] entries = [.. inspector.ReadEntriesAsync(store).ToBlockingEnumerable()];
+        SegmentInfo[] segments = [.. inspector.ReadSegments(store)];
+        Entry[] entries = [.. inspector.ReadEntries(store)];
 
         Assert.DoesNotContain(InspectedStore.Check(temp.Path), p => p.Severity == ProblemSeverity.Error);
         Assert.Equal(ledger.Head, segments[^1].LastSequence);

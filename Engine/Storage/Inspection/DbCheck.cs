@@ -5,7 +5,7 @@ using Quasar.Storage.Tables;
 namespace Quasar.Storage;
 
 /// <summary>
-/// The whole-directory check behind <see cref="DbInspector.CheckAsync"/>: every ledger (tail
+/// The whole-directory check behind <see cref="DbInspector.Check"/>: every ledger (tail
 /// record, then segments in log order), then every table, then the facts across stores, with
 /// progress in bytes of segment and table files.
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class DbCheck
     }
 
     /// <summary>Checks <paramref name="stores"/>, yielding problems file by file.</summary>
-    public static async IAsyncEnumerable<CheckProblem> RunAsync(IReadOnlyList<StoreInfo> stores, int bufferSize, IProgress<CheckProgress>? progress, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static IEnumerable<CheckProblem> Run(IReadOnlyList<StoreInfo> stores, int bufferSize, IProgress<CheckProgress>? progress)
     {
         var check = new DbCheck(progress, stores.Sum(TotalBytes));
         var problems = new ProblemList();
@@ -35,7 +35,7 @@ internal sealed class DbCheck
         {
             tails[ledger.Prefix] = TailCheck.Read(ledger.Directory, problems).Tail;
             long segmentBytes = 0;
-            await foreach (LedgerStep step in LedgerScan.ScanAsync(ledger.Directory, tails[ledger.Prefix], problems, bufferSize, true, null, 0, cancellationToken).ConfigureAwait(false))
+            foreach (LedgerStep step in LedgerScan.Scan(ledger.Directory, tails[ledger.Prefix], problems, bufferSize, true, null, 0))
             {
                 segmentBytes += step.Bytes;
                 check.Advance(step.Segment is null ? step.Bytes : step.Segment.DataLength - segmentBytes + step.Bytes);
@@ -60,7 +60,7 @@ internal sealed class DbCheck
         {
             var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
             long before = check.done;
-            TableInfo info = await TableScan.ReadAsync(table.Directory, problems, offsets, check.Advance, bufferSize, cancellationToken).ConfigureAwait(false);
+            TableInfo info = TableScan.Read(table.Directory, problems, offsets, check.Advance, bufferSize);
             check.Advance(info.Length - (check.done - before));
             CheckConsumerPositions(table, info, offsets, tails, problems);
             foreach (CheckProblem problem in problems.Drain())

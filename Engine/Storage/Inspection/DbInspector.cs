@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Quasar.Storage;
 
 /// <summary>
@@ -13,7 +11,8 @@ namespace Quasar.Storage;
 /// Segment, index and table files are read front to back through
 /// <see cref="System.IO.Pipelines.PipeReader"/>s with a buffer of <see cref="BufferSize"/> bytes;
 /// no file is read whole, so checking a store of any size takes constant memory (plus, while
-/// streaming entries, the entries of one batch). Each call rescans the files it needs.
+/// streaming entries, the entries of one batch). Each call rescans the files it needs; results are
+/// enumerated lazily, so a caller sees the first problems while later files are still unread.
 /// </remarks>
 public sealed class DbInspector
 {
@@ -70,21 +69,19 @@ public sealed class DbInspector
 
     /// <summary>The table's live names and positions, replayed as recovery would (up to a torn or damaged record).</summary>
     /// <param name="table">A table of <see cref="Stores"/>.</param>
-    /// <param name="cancellationToken">Stops the replay.</param>
     /// <exception cref="ArgumentException"><paramref name="table"/> is not a table of <see cref="Stores"/>.</exception>
-    public Task<TableInfo> ReadTableAsync(StoreInfo table, CancellationToken cancellationToken = default)
+    public TableInfo ReadTable(StoreInfo table)
     {
-        return TableScan.ReadAsync(Of(table, StoreKind.Table).Directory, new ProblemList(), null, null, BufferSize, cancellationToken).AsTask();
+        return TableScan.Read(Of(table, StoreKind.Table).Directory, new ProblemList(), null, null, BufferSize);
     }
 
     /// <summary>The ledger's segments in log order, each scanned to its end or its first invalid batch.</summary>
     /// <param name="ledger">A ledger of <see cref="Stores"/>.</param>
-    /// <param name="cancellationToken">Stops the scan.</param>
     /// <exception cref="ArgumentException"><paramref name="ledger"/> is not a ledger of <see cref="Stores"/>.</exception>
-    public async IAsyncEnumerable<SegmentInfo> ReadSegmentsAsync(StoreInfo ledger, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IEnumerable<SegmentInfo> ReadSegments(StoreInfo ledger)
     {
         string directory = Of(ledger, StoreKind.Ledger).Directory;
-        await foreach (LedgerStep step in LedgerScan.ScanAsync(directory, 0, new ProblemList(), BufferSize, false, null, 0, cancellationToken).ConfigureAwait(false))
+        foreach (LedgerStep step in LedgerScan.Scan(directory, 0, new ProblemList(), BufferSize, false, null, 0))
         {
             if (step.Segment is not null)
             {
@@ -101,17 +98,16 @@ public sealed class DbInspector
     /// <param name="ledger">A ledger of <see cref="Stores"/>.</param>
     /// <param name="from">The first sequence wanted.</param>
     /// <param name="count">The most entries returned.</param>
-    /// <param name="cancellationToken">Stops the stream.</param>
     /// <exception cref="ArgumentException"><paramref name="ledger"/> is not a ledger of <see cref="Stores"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     /// <exception cref="CorruptionException">A segment is damaged before the entries asked for end.</exception>
-    public async IAsyncEnumerable<Entry> ReadEntriesAsync(StoreInfo ledger, ulong from = 0, long count = long.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IEnumerable<Entry> ReadEntries(StoreInfo ledger, ulong from = 0, long count = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         string directory = Of(ledger, StoreKind.Ledger).Directory;
         ulong tail = TailCheck.Read(directory, new ProblemList()).Tail;
         long left = count;
-        await foreach (LedgerStep step in LedgerScan.ScanAsync(directory, tail, new ProblemList(), BufferSize, false, s => s >= from, from, cancellationToken).ConfigureAwait(false))
+        foreach (LedgerStep step in LedgerScan.Scan(directory, tail, new ProblemList(), BufferSize, false, s => s >= from, from))
         {
             foreach (Entry entry in step.Entries ?? [])
             {
@@ -136,9 +132,8 @@ public sealed class DbInspector
     /// damage is an <see cref="ProblemSeverity.Error"/>. Nothing found: a consistent directory.
     /// </summary>
     /// <param name="progress">Receives the bytes checked so far and the total, after each batch and table record.</param>
-    /// <param name="cancellationToken">Stops the check.</param>
-    public IAsyncEnumerable<CheckProblem> CheckAsync(IProgress<CheckProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        DbCheck.RunAsync(Stores, BufferSize, progress, cancellationToken);
+    public IEnumerable<CheckProblem> Check(IProgress<CheckProgress>? progress = null) =>
+        DbCheck.Run(Stores, BufferSize, progress);
 
     /// <summary>Checks that <paramref name="store"/> is one of <see cref="Stores"/> and of <paramref name="kind"/>.</summary>
     private StoreInfo Of(StoreInfo store, StoreKind kind)

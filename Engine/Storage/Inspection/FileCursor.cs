@@ -5,13 +5,13 @@ namespace Quasar.Storage;
 
 /// <summary>
 /// Reads one file front to back through a <see cref="PipeReader"/>, for parsers of back-to-back
-/// records of unknown length: a parser asks for the next few bytes (<see cref="PeekAsync"/>),
-/// consumes them, and streams longer runs (payloads) through <see cref="ChecksumAsync"/> without
+/// records of unknown length: a parser asks for the next few bytes (<see cref="Peek"/>),
+/// consumes them, and streams longer runs (payloads) through <see cref="Checksum"/> without
 /// ever holding more than the pipe's buffer. Reading stops at the length the file had when it was
 /// opened, so a file that a live process appends to reads as a consistent prefix.
 /// </summary>
 /// <remarks>Not thread-safe: one parser owns a cursor.</remarks>
-internal sealed class FileCursor : IAsyncDisposable
+internal sealed class FileCursor : IDisposable
 {
     private readonly FileStream stream;
     private readonly PipeReader reader;
@@ -27,7 +27,7 @@ internal sealed class FileCursor : IAsyncDisposable
         reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: bufferSize, minimumReadSize: Math.Min(bufferSize, 4096), leaveOpen: true));
     }
 
-    /// <summary>The most bytes one <see cref="PeekAsync"/> returns.</summary>
+    /// <summary>The most bytes one <see cref="Peek"/> returns.</summary>
     public const int MaxPeek = 64;
 
     /// <summary>The file's path.</summary>
@@ -50,21 +50,21 @@ internal sealed class FileCursor : IAsyncDisposable
     /// The next <paramref name="count"/> bytes (at most <see cref="MaxPeek"/>) without consuming
     /// them; shorter only when the file ends first. Valid until the next call on the cursor.
     /// </summary>
-    public async ValueTask<ReadOnlyMemory<byte>> PeekAsync(int count)
+    public ReadOnlyMemory<byte> Peek(int count)
     {
         count = (int)Math.Min(count, Remaining);
-        await FillAsync(count).ConfigureAwait(false);
+        Fill(count);
         int available = (int)Math.Min(count, buffer.Length);
         buffer.Slice(0, available).CopyTo(scratch);
         return scratch.AsMemory(0, available);
     }
 
     /// <summary>Consumes <paramref name="count"/> bytes unread; returns how many were there (fewer when the file ended first).</summary>
-    public async ValueTask<long> SkipAsync(long count)
+    public long Skip(long count)
     {
         long done = 0;
         count = Math.Min(count, Remaining);
-        while (done < count && await FillAsync(1).ConfigureAwait(false))
+        while (done < count && Fill(1))
         {
             done += Advance(Math.Min(count - done, buffer.Length));
         }
@@ -76,12 +76,12 @@ internal sealed class FileCursor : IAsyncDisposable
     /// Consumes <paramref name="count"/> bytes into a running CRC-32C <paramref name="state"/>
     /// (<see cref="Crc32C.Append(uint, ReadOnlySpan{byte})"/>); null when the file ends first.
     /// </summary>
-    public async ValueTask<uint?> ChecksumAsync(long count, uint state)
+    public uint? Checksum(long count, uint state)
     {
         long done = 0;
         while (done < count)
         {
-            if (Remaining == 0 || !await FillAsync(1).ConfigureAwait(false))
+            if (Remaining == 0 || !Fill(1))
             {
                 return null;
             }
@@ -99,18 +99,18 @@ internal sealed class FileCursor : IAsyncDisposable
     }
 
     /// <summary>Consumes bytes into all of <paramref name="destination"/>; false when the file ends first.</summary>
-    public async ValueTask<bool> ReadAsync(Memory<byte> destination)
+    public bool Read(Span<byte> destination)
     {
         int done = 0;
         while (done < destination.Length)
         {
-            if (Remaining == 0 || !await FillAsync(1).ConfigureAwait(false))
+            if (Remaining == 0 || !Fill(1))
             {
                 return false;
             }
 
             int take = (int)Math.Min(Math.Min(destination.Length - done, buffer.Length), Remaining);
-            buffer.Slice(0, take).CopyTo(destination.Span[done..]);
+            buffer.Slice(0, take).CopyTo(destination[done..]);
             done += (int)Advance(take);
         }
 
@@ -118,10 +118,10 @@ internal sealed class FileCursor : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await reader.CompleteAsync().ConfigureAwait(false);
-        await stream.DisposeAsync().ConfigureAwait(false);
+        reader.Complete();
+        stream.Dispose();
     }
 
     /// <summary>Consumes <paramref name="count"/> buffered bytes.</summary>
@@ -133,7 +133,7 @@ internal sealed class FileCursor : IAsyncDisposable
     }
 
     /// <summary>Reads until at least <paramref name="count"/> unconsumed bytes are buffered or the file ends; whether they are.</summary>
-    private async ValueTask<bool> FillAsync(long count)
+    private bool Fill(long count)
     {
         while (buffer.Length < count && !completed)
         {
@@ -142,7 +142,10 @@ internal sealed class FileCursor : IAsyncDisposable
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+            // The stream completes every read synchronously (SynchronousFileStream), so the pipe
+            // is read without blocking and without an asynchronous state machine per call.
+            ValueTask<ReadResult> read = reader.ReadAsync();
+            ReadResult result = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
             started = true;
             buffer = result.Buffer;
             completed = result.IsCompleted;

@@ -15,7 +15,7 @@ namespace Quasar.Storage;
 /// writer in between) are warnings. Slot problems wait in <c>pending</c> until the next batch
 /// shows they were not the last batch's.
 /// </remarks>
-internal sealed class IndexScan : IAsyncDisposable
+internal sealed class IndexScan : IDisposable
 {
     private readonly string path;
     private readonly bool isLast;
@@ -40,7 +40,7 @@ internal sealed class IndexScan : IAsyncDisposable
     }
 
     /// <summary>Opens the index of the segment at <paramref name="dataPath"/> and checks its header.</summary>
-    public static async ValueTask<IndexScan> OpenAsync(string dataPath, ulong baseSequence, bool isLast, ProblemList problems, int bufferSize)
+    public static IndexScan Open(string dataPath, ulong baseSequence, bool isLast, ProblemList problems, int bufferSize)
     {
         string path = Path.ChangeExtension(dataPath, Segment.IndexExtension);
         if (!File.Exists(path))
@@ -50,7 +50,7 @@ internal sealed class IndexScan : IAsyncDisposable
         }
 
         FileCursor cursor = FileCursor.Open(path, bufferSize);
-        ReadOnlyMemory<byte> bytes = await cursor.PeekAsync(IndexFormat.HeaderSize).ConfigureAwait(false);
+        ReadOnlyMemory<byte> bytes = cursor.Peek(IndexFormat.HeaderSize);
         IndexFormat.Header header = default;
         string? problem = null;
         try
@@ -83,7 +83,7 @@ internal sealed class IndexScan : IAsyncDisposable
             problems.Error(path, 12, "the index of a segment before the last is not sealed");
         }
 
-        await cursor.SkipAsync(IndexFormat.HeaderSize).ConfigureAwait(false);
+        cursor.Skip(IndexFormat.HeaderSize);
         return scan;
     }
 
@@ -99,7 +99,7 @@ internal sealed class IndexScan : IAsyncDisposable
     }
 
     /// <summary>Checks the next slot against the entry at <paramref name="offset"/> of the segment.</summary>
-    public async ValueTask ExpectAsync(ulong sequence, long offset, bool batchStart)
+    public void Expect(ulong sequence, long offset, bool batchStart)
     {
         if (!HasSlots || (state == IndexState.Sealed && slotsRead >= header.SlotCount))
         {
@@ -107,7 +107,7 @@ internal sealed class IndexScan : IAsyncDisposable
         }
 
         long slotOffset = cursor!.Position;
-        IndexFormat.Slot? slot = await ReadSlotAsync().ConfigureAwait(false);
+        IndexFormat.Slot? slot = ReadSlot();
         if (slot is null)
         {
             return;
@@ -124,7 +124,7 @@ internal sealed class IndexScan : IAsyncDisposable
     }
 
     /// <summary>Checks what follows the <paramref name="entries"/> slots the data needs, and describes the index.</summary>
-    public async ValueTask<IndexInfo> FinishAsync(long entries)
+    public IndexInfo Finish(long entries)
     {
         foreach (CheckProblem problem in pending)
         {
@@ -134,11 +134,11 @@ internal sealed class IndexScan : IAsyncDisposable
         pending.Clear();
         if (state == IndexState.Sealed)
         {
-            await FinishSealedAsync(entries).ConfigureAwait(false);
+            FinishSealed(entries);
         }
         else if (state == IndexState.Active && !isShort)
         {
-            await FinishActiveAsync().ConfigureAwait(false);
+            FinishActive();
         }
 
         long slotCount = state == IndexState.Sealed ? header.SlotCount : written;
@@ -146,17 +146,17 @@ internal sealed class IndexScan : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
         if (cursor is not null)
         {
-            await cursor.DisposeAsync().ConfigureAwait(false);
+            cursor.Dispose();
         }
     }
 
     private bool HasSlots => cursor is not null && state is IndexState.Sealed or IndexState.Active && !isShort;
 
-    private async ValueTask FinishSealedAsync(long entries)
+    private void FinishSealed(long entries)
     {
         if (header.SlotCount != entries)
         {
@@ -165,7 +165,7 @@ internal sealed class IndexScan : IAsyncDisposable
 
         while (!isShort && slotsRead < header.SlotCount)
         {
-            await ReadSlotAsync().ConfigureAwait(false);
+            ReadSlot();
         }
 
         if (!isShort && Crc32C.Finish(slotsChecksum) != header.SlotsChecksum)
@@ -175,28 +175,28 @@ internal sealed class IndexScan : IAsyncDisposable
     }
 
     /// <summary>Slots past the data up to the first empty one are stale: recovery reads that far and clears them.</summary>
-    private async ValueTask FinishActiveAsync()
+    private void FinishActive()
     {
         while (cursor!.Remaining >= IndexFormat.SlotSize)
         {
             long slotOffset = cursor.Position;
-            ReadOnlyMemory<byte> bytes = await cursor.PeekAsync(IndexFormat.SlotSize).ConfigureAwait(false);
+            ReadOnlyMemory<byte> bytes = cursor.Peek(IndexFormat.SlotSize);
             if (IndexFormat.IsEmpty(bytes.Span))
             {
                 return;
             }
 
             problems.Warning(path, slotOffset, $"slot {slotsRead} is written but the segment has no entry for it; recovery clears it");
-            await cursor.SkipAsync(IndexFormat.SlotSize).ConfigureAwait(false);
+            cursor.Skip(IndexFormat.SlotSize);
             slotsRead++;
         }
     }
 
     /// <summary>The next slot: (0, 0) when empty, null when the file ends first (the index is short) or the slot fails its check.</summary>
-    private async ValueTask<IndexFormat.Slot?> ReadSlotAsync()
+    private IndexFormat.Slot? ReadSlot()
     {
         long slotOffset = cursor!.Position;
-        ReadOnlyMemory<byte> bytes = await cursor.PeekAsync(IndexFormat.SlotSize).ConfigureAwait(false);
+        ReadOnlyMemory<byte> bytes = cursor.Peek(IndexFormat.SlotSize);
         if (bytes.Length < IndexFormat.SlotSize)
         {
             isShort = true;
@@ -207,7 +207,7 @@ internal sealed class IndexScan : IAsyncDisposable
         slotsChecksum = Crc32C.Append(slotsChecksum, bytes.Span);
         bool empty = IndexFormat.IsEmpty(bytes.Span);
         bool valid = IndexFormat.TryReadSlot(bytes.Span, out IndexFormat.Slot slot);
-        await cursor.SkipAsync(IndexFormat.SlotSize).ConfigureAwait(false);
+        cursor.Skip(IndexFormat.SlotSize);
         slotsRead++;
         if (empty)
         {

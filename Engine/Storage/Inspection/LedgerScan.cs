@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Quasar.Storage;
 
 /// <summary>One step of a <see cref="LedgerScan"/>: a batch checked (its bytes, and the entries asked for) or a segment finished.</summary>
@@ -22,15 +20,14 @@ internal static class LedgerScan
     /// Segments wholly below <paramref name="skipBefore"/> (the next one starts at or below it) are
     /// left out: a stream of entries from there needs none of them.
     /// </summary>
-    public static async IAsyncEnumerable<LedgerStep> ScanAsync(
+    public static IEnumerable<LedgerStep> Scan(
         string ledgerDirectory,
         ulong tail,
         ProblemList problems,
         int bufferSize,
         bool reportOtherFiles,
         Func<ulong, bool>? wanted,
-        ulong skipBefore,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+        ulong skipBefore)
     {
         List<(ulong Base, string Path)> segments = LedgerFiles.Segments(ledgerDirectory, reportOtherFiles ? problems : null);
         ulong previous = 0;
@@ -43,19 +40,18 @@ internal static class LedgerScan
             }
 
             var found = new ProblemList();
-            SegmentScan scan = await SegmentScan.OpenAsync(segments[i].Path, segments[i].Base, isLast, previous, found, bufferSize).ConfigureAwait(false);
-            await using (scan.ConfigureAwait(false))
+            SegmentScan scan = SegmentScan.Open(segments[i].Path, segments[i].Base, isLast, previous, found, bufferSize);
+            using (scan)
             {
                 while (!scan.IsDone)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
                     List<Entry>? batch = wanted is null ? null : [];
-                    long length = await scan.NextBatchAsync(wanted is null ? null : s => s > tail && wanted(s), batch).ConfigureAwait(false);
+                    long length = scan.NextBatch(wanted is null ? null : s => s > tail && wanted(s), batch);
                     ThrowOnDamageWhenStreaming(found, segments[i].Path, wanted is not null);
                     yield return new LedgerStep(length, batch, null);
                 }
 
-                SegmentInfo segment = await scan.FinishAsync().ConfigureAwait(false);
+                SegmentInfo segment = scan.Finish();
                 previous = Math.Max(previous, scan.LastSequence);
                 Merge(found, problems, segment, isLast, tail);
                 yield return new LedgerStep(0, null, segment);

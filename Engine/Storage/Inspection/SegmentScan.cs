@@ -16,7 +16,7 @@ namespace Quasar.Storage;
 /// (a warning); anywhere else it is damage (an error). Scanning a file stops at its first invalid
 /// batch: past it, record boundaries are unknown.
 /// </remarks>
-internal sealed class SegmentScan : IAsyncDisposable
+internal sealed class SegmentScan : IDisposable
 {
     private readonly string dataPath;
     private readonly ulong baseSequence;
@@ -54,25 +54,25 @@ internal sealed class SegmentScan : IAsyncDisposable
     /// index, and checks the segment header against the name and <paramref name="previousSequence"/>,
     /// the last sequence of the segments before it.
     /// </summary>
-    public static async ValueTask<SegmentScan> OpenAsync(string dataPath, ulong baseSequence, bool isLast, ulong previousSequence, ProblemList problems, int bufferSize)
+    public static SegmentScan Open(string dataPath, ulong baseSequence, bool isLast, ulong previousSequence, ProblemList problems, int bufferSize)
     {
         FileCursor data = FileCursor.Open(dataPath, bufferSize);
         IndexScan? index = null;
         try
         {
-            index = await IndexScan.OpenAsync(dataPath, baseSequence, isLast, problems, bufferSize).ConfigureAwait(false);
+            index = IndexScan.Open(dataPath, baseSequence, isLast, problems, bufferSize);
             var scan = new SegmentScan(dataPath, baseSequence, isLast, problems, data, index, previousSequence);
-            await scan.CheckHeaderAsync().ConfigureAwait(false);
+            scan.CheckHeader();
             return scan;
         }
         catch
         {
             if (index is not null)
             {
-                await index.DisposeAsync().ConfigureAwait(false);
+                index.Dispose();
             }
 
-            await data.DisposeAsync().ConfigureAwait(false);
+            data.Dispose();
             throw;
         }
     }
@@ -81,7 +81,7 @@ internal sealed class SegmentScan : IAsyncDisposable
     /// Checks the next batch record; entries for which <paramref name="wanted"/> is true are copied
     /// into <paramref name="into"/>. Returns the bytes the batch covers (0 when the scan stopped).
     /// </summary>
-    public async ValueTask<long> NextBatchAsync(Func<ulong, bool>? wanted, List<Entry>? into)
+    public long NextBatch(Func<ulong, bool>? wanted, List<Entry>? into)
     {
         long offset = data.Position;
         if (IsDone)
@@ -94,7 +94,7 @@ internal sealed class SegmentScan : IAsyncDisposable
             return Fail(offset, offset, "incomplete batch header");
         }
 
-        ReadOnlyMemory<byte> headerBytes = await data.PeekAsync(SegmentFormat.BatchHeaderSize).ConfigureAwait(false);
+        ReadOnlyMemory<byte> headerBytes = data.Peek(SegmentFormat.BatchHeaderSize);
         if (!SegmentFormat.TryReadBatchHeader(headerBytes.Span, out SegmentFormat.BatchHeader header))
         {
             return Fail(offset, offset, "invalid batch header");
@@ -112,7 +112,7 @@ internal sealed class SegmentScan : IAsyncDisposable
         }
 
         index.BeginBatch();
-        await data.SkipAsync(SegmentFormat.BatchHeaderSize).ConfigureAwait(false);
+        data.Skip(SegmentFormat.BatchHeaderSize);
         var rules = new BatchRules(header, previous);
         batchEntries.Clear();
         for (uint i = 0; i < header.Count; i++)
@@ -121,11 +121,11 @@ internal sealed class SegmentScan : IAsyncDisposable
             problem = rules.CheckEntryHeaderRoom();
             if (problem is null)
             {
-                (problem, SegmentFormat.EntryHeader entry, uint checksum) = await ReadEntryAsync(i, rules, wanted is not null && into is not null ? wanted : null).ConfigureAwait(false);
+                (problem, SegmentFormat.EntryHeader entry, uint checksum) = ReadEntry(i, rules, wanted is not null && into is not null ? wanted : null);
                 problem ??= rules.CheckEntry(entry, checksum);
                 if (problem is null)
                 {
-                    await index.ExpectAsync(entry.Sequence, entryOffset, i == 0).ConfigureAwait(false);
+                    index.Expect(entry.Sequence, entryOffset, i == 0);
                 }
             }
 
@@ -150,9 +150,9 @@ internal sealed class SegmentScan : IAsyncDisposable
     }
 
     /// <summary>Finishes the index check and describes the segment.</summary>
-    public async ValueTask<SegmentInfo> FinishAsync()
+    public SegmentInfo Finish()
     {
-        IndexInfo indexInfo = await index.FinishAsync(entries).ConfigureAwait(false);
+        IndexInfo indexInfo = index.Finish(entries);
         if (isLast && batches == 0 && data.Length >= SegmentFormat.HeaderSize)
         {
             problems.Warning(dataPath, SegmentFormat.HeaderSize, "the last segment holds no complete batch; recovery removes it");
@@ -162,10 +162,10 @@ internal sealed class SegmentScan : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public void Dispose()
     {
-        await index.DisposeAsync().ConfigureAwait(false);
-        await data.DisposeAsync().ConfigureAwait(false);
+        index.Dispose();
+        data.Dispose();
     }
 
     /// <summary>
@@ -174,9 +174,9 @@ internal sealed class SegmentScan : IAsyncDisposable
     /// the whole batch is valid). Returns why the entry cannot be read, or its header and the
     /// checksum computed over it for the rules to judge.
     /// </summary>
-    private async ValueTask<(string? Problem, SegmentFormat.EntryHeader Entry, uint Checksum)> ReadEntryAsync(uint i, BatchRules rules, Func<ulong, bool>? wanted)
+    private (string? Problem, SegmentFormat.EntryHeader Entry, uint Checksum) ReadEntry(uint i, BatchRules rules, Func<ulong, bool>? wanted)
     {
-        ReadOnlyMemory<byte> headerBytes = await data.PeekAsync(SegmentFormat.EntryHeaderSize).ConfigureAwait(false);
+        ReadOnlyMemory<byte> headerBytes = data.Peek(SegmentFormat.EntryHeaderSize);
         SegmentFormat.EntryHeader entry = SegmentFormat.ReadEntryHeader(headerBytes.Span);
         string? problem = rules.CheckEntryHeader(entry);
         if (problem is not null)
@@ -184,26 +184,28 @@ internal sealed class SegmentScan : IAsyncDisposable
             return (problem, entry, 0);
         }
 
-        string cutOff = $"entry {i} of the batch is cut off";
-        await data.SkipAsync(SegmentFormat.EntryHeaderSize).ConfigureAwait(false);
+        data.Skip(SegmentFormat.EntryHeaderSize);
         uint state = SegmentFormat.EntryChecksumStart(entry.Sequence, entry.PayloadLength);
         if (wanted is not null && wanted(entry.Sequence))
         {
             byte[] payload = GC.AllocateUninitializedArray<byte>(entry.PayloadLength);
-            if (!await data.ReadAsync(payload).ConfigureAwait(false))
+            if (!data.Read(payload))
             {
-                return (cutOff, entry, 0);
+                return (CutOff(i), entry, 0);
             }
 
             batchEntries.Add(new Entry(entry.Sequence, payload));
             return (null, entry, Crc32C.Finish(Crc32C.Append(state, payload)));
         }
 
-        uint? streamed = await data.ChecksumAsync(entry.PayloadLength, state).ConfigureAwait(false);
-        return streamed is null ? (cutOff, entry, 0) : (null, entry, Crc32C.Finish(streamed.Value));
+        uint? streamed = data.Checksum(entry.PayloadLength, state);
+        return streamed is null ? (CutOff(i), entry, 0) : (null, entry, Crc32C.Finish(streamed.Value));
     }
 
-    private async ValueTask CheckHeaderAsync()
+    /// <summary>Why an entry whose bytes end with the file fails (the file shrank under a live writer, or lost its end).</summary>
+    private static string CutOff(uint i) => $"entry {i} of the batch is cut off";
+
+    private void CheckHeader()
     {
         if (data.Length < SegmentFormat.HeaderSize)
         {
@@ -221,7 +223,7 @@ internal sealed class SegmentScan : IAsyncDisposable
             return;
         }
 
-        ReadOnlyMemory<byte> header = await data.PeekAsync(SegmentFormat.HeaderSize).ConfigureAwait(false);
+        ReadOnlyMemory<byte> header = data.Peek(SegmentFormat.HeaderSize);
         try
         {
             ulong found = SegmentFormat.ReadHeader(header.Span, dataPath);
@@ -241,7 +243,7 @@ internal sealed class SegmentScan : IAsyncDisposable
             return;
         }
 
-        await data.SkipAsync(SegmentFormat.HeaderSize).ConfigureAwait(false);
+        data.Skip(SegmentFormat.HeaderSize);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ internal static class TableScan
     /// the offset of the record each live name was last set by, <paramref name="progress"/> the
     /// bytes of each record checked.
     /// </summary>
-    public static async ValueTask<TableInfo> ReadAsync(string tableDirectory, ProblemList problems, Dictionary<string, long>? offsets, Action<long>? progress, int bufferSize, CancellationToken cancellationToken)
+    public static TableInfo Read(string tableDirectory, ProblemList problems, Dictionary<string, long>? offsets, Action<long>? progress, int bufferSize)
     {
         string path = Path.Combine(tableDirectory, TableLog.FileName);
         var live = new SortedDictionary<string, ulong[]>(StringComparer.Ordinal);
@@ -35,7 +35,7 @@ internal static class TableScan
         }
 
         FileCursor cursor = FileCursor.Open(path, bufferSize);
-        await using (cursor.ConfigureAwait(false))
+        using (cursor)
         {
             if (cursor.Length < TableFormat.HeaderSize)
             {
@@ -46,7 +46,7 @@ internal static class TableScan
             ulong generation;
             try
             {
-                generation = TableFormat.ReadHeader((await cursor.PeekAsync(TableFormat.HeaderSize).ConfigureAwait(false)).Span, path);
+                generation = TableFormat.ReadHeader((cursor.Peek(TableFormat.HeaderSize)).Span, path);
             }
             catch (CorruptionException error)
             {
@@ -54,11 +54,10 @@ internal static class TableScan
                 return new TableInfo(path, 0, cursor.Length, live);
             }
 
-            await cursor.SkipAsync(TableFormat.HeaderSize).ConfigureAwait(false);
+            cursor.Skip(TableFormat.HeaderSize);
             while (cursor.Remaining > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                long length = await ReplayRecordAsync(cursor, path, live, offsets, problems).ConfigureAwait(false);
+                long length = ReplayRecord(cursor, path, live, offsets, problems);
                 if (length == 0)
                 {
                     break;
@@ -72,17 +71,17 @@ internal static class TableScan
     }
 
     /// <summary>Decodes and applies the record at the cursor; its length, or 0 when it failed (reported).</summary>
-    private static async ValueTask<long> ReplayRecordAsync(FileCursor cursor, string path, SortedDictionary<string, ulong[]> live, Dictionary<string, long>? offsets, ProblemList problems)
+    private static long ReplayRecord(FileCursor cursor, string path, SortedDictionary<string, ulong[]> live, Dictionary<string, long>? offsets, ProblemList problems)
     {
         long offset = cursor.Position;
-        ReadOnlyMemory<byte> frame = await cursor.PeekAsync(TableFormat.FrameSize).ConfigureAwait(false);
+        ReadOnlyMemory<byte> frame = cursor.Peek(TableFormat.FrameSize);
         long declaredEnd = TableFormat.DeclaredEnd(frame.Span, offset);
         int available = (int)Math.Min(Math.Min(declaredEnd < 0 ? frame.Length : declaredEnd - offset, cursor.Remaining), MaxRecordLength);
         byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(available, 1));
         try
         {
             Memory<byte> bytes = rented.AsMemory(0, available);
-            await cursor.ReadAsync(bytes).ConfigureAwait(false);
+            cursor.Read(bytes.Span);
             string? problem = TableFormat.TryReadRecord(bytes.Span, out TableFormat.Record record);
             if (problem is not null)
             {
