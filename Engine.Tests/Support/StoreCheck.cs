@@ -3,16 +3,16 @@ using Quasar.Storage;
 namespace Quasar.Tests.Support;
 
 /// <summary>
-/// Runs the library's consistency checker (<see cref="DbInspector.CheckAsync"/>) on a database
+/// Runs the library's consistency checker (<see cref="DbInspector.Check"/>) on a database
 /// directory and fails the test on any error. Engine.Tests and Engine.PropertyTests both compile
 /// this one file (the property tests link it from here), so every suite that leaves files behind
 /// also checks them.
 /// </summary>
 public static class StoreCheck
 {
-    /// <summary>Every problem the checker finds in <paramref name="directory"/> (it completes synchronously on local files).</summary>
+    /// <summary>Every problem the checker finds in <paramref name="directory"/>.</summary>
     public static IReadOnlyList<CheckProblem> Problems(string directory, int bufferSize = DbInspector.DefaultBufferSize) =>
-        [.. DbInspector.Open(directory, bufferSize).CheckAsync().ToBlockingEnumerable()];
+        [.. DbInspector.Open(directory, bufferSize).Check()];
 
     /// <summary>Fails when the checker finds an error; warnings (a torn tail recovery truncates, ...) are allowed and returned.</summary>
     public static IReadOnlyList<CheckProblem> AssertNoErrors(string directory, string? context = null)
