@@ -58,6 +58,15 @@ public sealed class DamageTests : IDisposable
     }
 
     [Fact]
+    public void A_flipped_byte_in_a_slot_before_the_last_batch_of_the_active_index_is_an_error()
+    {
+        string index = Path.ChangeExtension(InspectedStore.Segments(temp.Path)[^1], ".idx");
+        InspectedStore.Flip(index, IndexHeaderSize + 3);
+
+        AssertError(index, IndexHeaderSize);
+    }
+
+    [Fact]
     public void A_truncated_sealed_index_is_an_error_at_its_end()
     {
         string index = Path.ChangeExtension(Sealed, ".idx");

@@ -1,11 +1,5 @@
 namespace Quasar.Storage;
 
-/// <summary>One step of a <see cref="LedgerScan"/>: a batch checked (its bytes, and the entries asked for) or a segment finished.</summary>
-/// <param name="Bytes">The bytes of the batch checked (0 for a finished segment or a failed batch).</param>
-/// <param name="Entries">The batch's entries asked for, when entries were asked for.</param>
-/// <param name="Segment">The segment just finished, or null.</param>
-internal readonly record struct LedgerStep(long Bytes, List<Entry>? Entries, SegmentInfo? Segment);
-
 /// <summary>
 /// Walks a ledger's segments in log order (<see cref="SegmentScan"/> for each), carrying the last
 /// sequence from one segment to the next, so that sequences are checked to increase strictly
@@ -40,7 +34,18 @@ internal static class LedgerScan
             }
 
             var found = new ProblemList();
-            SegmentScan scan = SegmentScan.Open(segments[i].Path, segments[i].Base, isLast, previous, found, bufferSize);
+            SegmentScan scan;
+            try
+            {
+                scan = SegmentScan.Open(segments[i].Path, segments[i].Base, isLast, previous, found, bufferSize);
+            }
+            catch (FileNotFoundException)
+            {
+                // Only a live Db deletes files: the segment was unlinked between listing and opening.
+                problems.Warning(segments[i].Path, 0, "the segment was unlinked while the check ran (a delete in a live process)");
+                continue;
+            }
+
             using (scan)
             {
                 while (!scan.IsDone)
