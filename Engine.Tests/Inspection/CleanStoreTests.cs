@@ -100,4 +100,13 @@ public sealed class CleanStoreTests : IDisposable
             TestEntries.AssertMatches(ledger.Read(from, count), streamed);
         }
     }
+
+    [Fact]
+    public void Asking_a_table_for_entries_is_refused_at_the_call()
+    {
+        InspectedStore.Build(temp.Path);
+        DbInspector inspector = DbInspector.Open(temp.Path);
+
+        Assert.Throws<ArgumentException>(() => inspector.ReadEntries(InspectedStore.Store(inspector, InspectedStore.Table)));
+    }
 }

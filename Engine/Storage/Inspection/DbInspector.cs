@@ -78,17 +78,7 @@ public sealed class DbInspector
     /// <summary>The ledger's segments in log order, each scanned to its end or its first invalid batch.</summary>
     /// <param name="ledger">A ledger of <see cref="Stores"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="ledger"/> is not a ledger of <see cref="Stores"/>.</exception>
-    public IEnumerable<SegmentInfo> ReadSegments(StoreInfo ledger)
-    {
-        string directory = Of(ledger, StoreKind.Ledger).Directory;
-        foreach (LedgerStep step in LedgerScan.Scan(directory, 0, new ProblemList(), BufferSize, false, null, 0))
-        {
-            if (step.Segment is not null)
-            {
-                yield return step.Segment;
-            }
-        }
-    }
+    public IEnumerable<SegmentInfo> ReadSegments(StoreInfo ledger) => Segments(Of(ledger, StoreKind.Ledger).Directory);
 
     /// <summary>
     /// The ledger's live entries (above its Tail) from <paramref name="from"/> on, in sequence order,
@@ -104,21 +94,7 @@ public sealed class DbInspector
     public IEnumerable<Entry> ReadEntries(StoreInfo ledger, ulong from = 0, long count = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        string directory = Of(ledger, StoreKind.Ledger).Directory;
-        ulong tail = TailCheck.Read(directory, new ProblemList()).Tail;
-        long left = count;
-        foreach (LedgerStep step in LedgerScan.Scan(directory, tail, new ProblemList(), BufferSize, false, s => s >= from, from))
-        {
-            foreach (Entry entry in step.Entries ?? [])
-            {
-                if (left-- == 0)
-                {
-                    yield break;
-                }
-
-                yield return entry;
-            }
-        }
+        return Entries(Of(ledger, StoreKind.Ledger).Directory, from, count);
     }
 
     /// <summary>
@@ -134,6 +110,37 @@ public sealed class DbInspector
     /// <param name="progress">Receives the bytes checked so far and the total, after each batch and table record.</param>
     public IEnumerable<CheckProblem> Check(IProgress<CheckProgress>? progress = null) =>
         DbCheck.Run(Stores, BufferSize, progress);
+
+    /// <summary>The iterator behind <see cref="ReadSegments"/> (apart, so that arguments are checked at the call).</summary>
+    private IEnumerable<SegmentInfo> Segments(string directory)
+    {
+        foreach (LedgerStep step in LedgerScan.Scan(directory, 0, new ProblemList(), BufferSize, false, null, 0))
+        {
+            if (step.Segment is not null)
+            {
+                yield return step.Segment;
+            }
+        }
+    }
+
+    /// <summary>The iterator behind <see cref="ReadEntries"/> (apart, so that arguments are checked at the call).</summary>
+    private IEnumerable<Entry> Entries(string directory, ulong from, long count)
+    {
+        ulong tail = TailCheck.Read(directory, new ProblemList()).Tail;
+        long left = count;
+        foreach (LedgerStep step in LedgerScan.Scan(directory, tail, new ProblemList(), BufferSize, false, s => s >= from, from))
+        {
+            foreach (Entry entry in step.Entries ?? [])
+            {
+                if (left-- == 0)
+                {
+                    yield break;
+                }
+
+                yield return entry;
+            }
+        }
+    }
 
     /// <summary>Checks that <paramref name="store"/> is one of <see cref="Stores"/> and of <paramref name="kind"/>.</summary>
     private StoreInfo Of(StoreInfo store, StoreKind kind)
