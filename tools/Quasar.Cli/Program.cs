@@ -1,0 +1,3 @@
+using Quasar.Cli;
+
+return await QuasarApp.RunAsync(args);
