@@ -357,10 +357,12 @@ public class LedgerModelProperties
             OpenLedgers();
         }
 
+        /// <summary>Closes the Db, checks its files with the consistency checker, and opens it again.</summary>
         public void Reopen()
         {
             db?.Dispose();
             Ledgers = [];
+            StoreCheck.AssertNoErrors(directory, "closed for a reopen");
             Open();
         }
 
@@ -482,6 +484,9 @@ public class LedgerModelProperties
 
             CheckState(model, host, $"after {where}");
         }
+
+        host.Dispose();
+        StoreCheck.AssertNoErrors(temp.Path, "at the end of the run");
     }
 
     private static void MemoryMarshalFill(ReadOnlyMemory<byte> payload, byte value)

@@ -187,10 +187,12 @@ public class TableModelProperties
             OpenTables();
         }
 
+        /// <summary>Closes the Db, checks its files with the consistency checker, and opens it again.</summary>
         public void Reopen()
         {
             db?.Dispose();
             Tables = [];
+            StoreCheck.AssertNoErrors(directory, "closed for a reopen");
             Open();
         }
 
@@ -258,6 +260,9 @@ public class TableModelProperties
 
             CheckState(model, host, $"after {where}");
         }
+
+        host.Dispose();
+        StoreCheck.AssertNoErrors(temp.Path, "at the end of the run");
     }
 
     /// <summary>

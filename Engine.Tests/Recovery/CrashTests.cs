@@ -132,6 +132,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             history.LastDelete = Math.Max(history.LastDelete, run.Deletes.Max());
         }
 
+        // What the kill left is consistent before recovery touches it (a torn tail is a warning).
+        StoreCheck.AssertNoErrors(db, "after the kill, before recovery");
+
         Entry[] next;
         var recovery = new TestLogger();
         using (OpenLedger open = OpenLedger.Open(db, CrashProtocol.SegmentSize, syncWrites, Prefix, recovery))
@@ -154,5 +157,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
             history.Head = open.Ledger.Head;
             history.Tail = open.Ledger.Tail;
         }
+
+        StoreCheck.AssertNoErrors(db, "after recovery and a clean close");
     }
 }

@@ -100,6 +100,7 @@ public sealed class ConcurrencyStressTests(ITestOutputHelper output) : IDisposab
             ledger.Dispose();
             table.Dispose();
             db.Dispose();
+            StoreCheck.AssertNoErrors(temp.Path, $"after the run (QUASAR_STRESS_SEED={seed})");
 
             using var reopened = Db.Open(temp.Path, dbOptions);
             using var ledgerAgain = Ledger.Open(reopened, ledgerOptions);

@@ -38,10 +38,71 @@ internal static class StoreNames
     }
 
     /// <summary>The directory name of the ledger with <paramref name="prefix"/>.</summary>
-    public static string Ledger(string prefix) => "ledger-" + Escape(prefix);
+    public static string Ledger(string prefix) => LedgerPrefix + Escape(prefix);
 
     /// <summary>The directory name of the table with <paramref name="prefix"/>.</summary>
-    public static string Table(string prefix) => "table-" + Escape(prefix);
+    public static string Table(string prefix) => TablePrefix + Escape(prefix);
+
+    /// <summary>
+    /// The reverse of <see cref="Ledger"/> and <see cref="Table"/>: the kind and prefix a store
+    /// directory's name stands for; false for a name no prefix maps to.
+    /// </summary>
+    public static bool TryParse(string directoryName, out bool isLedger, out string prefix)
+    {
+        prefix = string.Empty;
+        isLedger = directoryName.StartsWith(LedgerPrefix, StringComparison.Ordinal);
+        string kind = isLedger ? LedgerPrefix : TablePrefix;
+        if (!directoryName.StartsWith(kind, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string? unescaped = Unescape(directoryName.AsSpan(kind.Length));
+        if (unescaped is null || Escape(unescaped) != directoryName[kind.Length..])
+        {
+            return false; // not a name the mapping produces: it is one-to-one only on its image
+        }
+
+        prefix = unescaped;
+        return true;
+    }
+
+    private const string LedgerPrefix = "ledger-";
+    private const string TablePrefix = "table-";
+
+    private static string? Unescape(ReadOnlySpan<char> name)
+    {
+        var prefix = new StringBuilder(name.Length);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (c == '^')
+            {
+                if (++i == name.Length || !char.IsAsciiLetterLower(name[i]))
+                {
+                    return null;
+                }
+
+                prefix.Append(char.ToUpperInvariant(name[i]));
+            }
+            else
+            {
+                prefix.Append(c switch { '+' => ':', '~' => '.', _ => c });
+            }
+        }
+
+        string result = prefix.ToString();
+        try
+        {
+            Validate(result, nameof(name));
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        return result;
+    }
 
     private static string Escape(string prefix)
     {

@@ -102,14 +102,10 @@ internal static class BatchScanner
             return "invalid batch header";
         }
 
-        if (header.Length > fileLength - offset)
+        string? misplaced = BatchRules.CheckPlacement(header, fileLength - offset, previousSequence);
+        if (misplaced is not null)
         {
-            return "incomplete batch record";
-        }
-
-        if (header.FirstSequence <= previousSequence)
-        {
-            return "batch sequences do not follow the previous batch";
+            return misplaced;
         }
 
         if (index is not null && slot + header.Count > index.SlotCapacity)
@@ -124,41 +120,25 @@ internal static class BatchScanner
             return "incomplete batch record";
         }
 
-        int position = SegmentFormat.BatchHeaderSize;
-        ulong previous = previousSequence;
+        var rules = new BatchRules(header, previousSequence);
         for (uint i = 0; i < header.Count; i++)
         {
-            if (record.Length - position < SegmentFormat.EntryHeaderSize)
+            string? problem = rules.CheckEntryHeaderRoom();
+            int position = (int)rules.Position;
+            SegmentFormat.EntryHeader entry = problem is null ? SegmentFormat.ReadEntryHeader(record[position..]) : default;
+            problem ??= rules.CheckEntryHeader(entry);
+            problem ??= rules.CheckEntry(entry, SegmentFormat.EntryChecksum(entry.Sequence, record.Slice(position + SegmentFormat.EntryHeaderSize, entry.PayloadLength)));
+            if (problem is not null)
             {
-                return $"entry {i} of the batch is cut off";
-            }
-
-            SegmentFormat.EntryHeader entry = SegmentFormat.ReadEntryHeader(record[position..]);
-            int payloadStart = position + SegmentFormat.EntryHeaderSize;
-            if (entry.PayloadLength > record.Length - payloadStart)
-            {
-                return $"entry {i} of the batch is cut off";
-            }
-
-            if (entry.Sequence <= previous || SegmentFormat.EntryChecksum(entry.Sequence, record.Slice(payloadStart, entry.PayloadLength)) != entry.Checksum)
-            {
-                return $"entry {i} of the batch fails its checksum";
+                return problem;
             }
 
             if (index is not null)
             {
                 index.SetSlot(slot + i, new IndexFormat.Slot(entry.Sequence, offset + position, i == 0));
             }
-
-            previous = entry.Sequence;
-            position = payloadStart + entry.PayloadLength;
         }
 
-        if (position != record.Length || previous != header.LastSequence)
-        {
-            return "batch entries do not match the batch header";
-        }
-
-        return null;
+        return rules.Finish();
     }
 }

@@ -133,12 +133,16 @@ internal static class SegmentFormat
     }
 
     /// <summary>The checksum stored in an entry: CRC-32C over its sequence, its length and its payload.</summary>
-    public static uint EntryChecksum(ulong sequence, ReadOnlySpan<byte> payload)
-    {
-        uint state = Crc32C.Append(Crc32C.Start(), sequence);
-        state = Crc32C.Append(state, (uint)payload.Length);
-        return Crc32C.Finish(Crc32C.Append(state, payload));
-    }
+    public static uint EntryChecksum(ulong sequence, ReadOnlySpan<byte> payload) =>
+        Crc32C.Finish(Crc32C.Append(EntryChecksumStart(sequence, payload.Length), payload));
+
+    /// <summary>
+    /// The running CRC state of an entry's checksum before its payload: a reader that streams the
+    /// payload feeds it through <see cref="Crc32C.Append(uint, ReadOnlySpan{byte})"/> piece by piece
+    /// and finishes it with <see cref="Crc32C.Finish"/>.
+    /// </summary>
+    public static uint EntryChecksumStart(ulong sequence, int payloadLength) =>
+        Crc32C.Append(Crc32C.Append(Crc32C.Start(), sequence), (uint)payloadLength);
 
     /// <summary>A decoded, checksum-verified batch header.</summary>
     public readonly record struct BatchHeader(uint Count, long Length, ulong FirstSequence, ulong LastSequence, uint Flags)

@@ -116,7 +116,8 @@ internal sealed class TailFile : IDisposable
     public void Dispose() => file.Dispose();
 
     /// <summary>Decodes one copy; false when its magic or checksum is off (a torn or never-written copy).</summary>
-    private static bool TryDecode(ReadOnlySpan<byte> record, string path, int offset, out ulong generation, out ulong tail)
+    /// <exception cref="CorruptionException">The copy is intact but names a version this build does not read.</exception>
+    public static bool TryDecode(ReadOnlySpan<byte> record, string path, int offset, out ulong generation, out ulong tail)
     {
         generation = BinaryPrimitives.ReadUInt64LittleEndian(record[8..]);
         tail = BinaryPrimitives.ReadUInt64LittleEndian(record[16..]);

@@ -99,6 +99,13 @@ internal static class TableFormat
     public static long DeclaredEnd(ReadOnlySpan<byte> frame, long offset) =>
         frame.Length < FrameSize ? -1 : offset + FrameSize + BinaryPrimitives.ReadUInt32LittleEndian(frame);
 
+    /// <summary>
+    /// Whether a record that failed its checks is a torn write (FORMAT.md, "Table recovery"): its
+    /// frame is cut off (<paramref name="declaredEnd"/> -1) or it reaches the end of the
+    /// <paramref name="fileLength"/>-byte file. Otherwise data follows it, and it is damage.
+    /// </summary>
+    public static bool FailureIsTorn(long declaredEnd, long fileLength) => declaredEnd < 0 || declaredEnd >= fileLength;
+
     /// <summary>Decodes the record at the start of <paramref name="source"/>; null with a reason when it is invalid.</summary>
     public static string? TryReadRecord(ReadOnlySpan<byte> source, out Record record)
     {

@@ -32,8 +32,7 @@ internal static class TableRecovery
             string? problem = TableFormat.TryReadRecord(rest, out TableFormat.Record record);
             if (problem is not null)
             {
-                long declaredEnd = TableFormat.DeclaredEnd(rest, offset);
-                if (declaredEnd >= 0 && declaredEnd < content.Length)
+                if (!TableFormat.FailureIsTorn(TableFormat.DeclaredEnd(rest, offset), content.Length))
                 {
                     throw new CorruptionException(file.Path, offset, problem);
                 }
