@@ -1,11 +1,13 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Quasar.Cli.Inspection;
 
 /// <summary>
 /// JSON on stdout for the operator commands: written field by field in a fixed order, so the same
-/// directory always gives the same bytes (the golden tests compare them).
+/// directory always gives the same bytes (the golden tests compare them). Only what JSON requires
+/// is escaped: the output is for scripts and people, never embedded in HTML.
 /// </summary>
 internal static class JsonOutput
 {
@@ -20,7 +22,7 @@ internal static class JsonOutput
     public static void Write(Action<Utf8JsonWriter> body, bool indented = true)
     {
         using Stream stdout = Console.OpenStandardOutput();
-        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = indented }))
+        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             body(writer);
         }
