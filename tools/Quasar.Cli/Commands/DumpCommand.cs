@@ -36,7 +36,7 @@ internal static class DumpCommand
                 result.AddError("--from, --count and --width go with --entries.");
             }
         });
-        command.SetAction(result =>
+        command.SetAction(result => DamageGuard.Run(() =>
         {
             InspectedDirectory inspected = InspectedDirectory.Read(result.GetRequiredValue(directory));
             string? only = result.GetValue(store);
@@ -66,7 +66,7 @@ internal static class DumpCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 }

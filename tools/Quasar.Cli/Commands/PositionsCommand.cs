@@ -24,7 +24,7 @@ internal static class PositionsCommand
             directory,
             CreateSet(),
         };
-        command.SetAction(result =>
+        command.SetAction(result => DamageGuard.Run(() =>
         {
             InspectedDirectory inspected = InspectedDirectory.Read(result.GetRequiredValue(directory));
             foreach ((StoreInfo store, TableInfo table) in inspected.OrderedTables)
@@ -40,7 +40,7 @@ internal static class PositionsCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 

@@ -26,7 +26,7 @@ internal static class StatCommand
         {
             directory, json,
         };
-        command.SetAction(result =>
+        command.SetAction(result => DamageGuard.Run(() =>
         {
             InspectedDirectory inspected = InspectedDirectory.Read(result.GetRequiredValue(directory));
             if (result.GetValue(json))
@@ -39,7 +39,7 @@ internal static class StatCommand
             }
 
             return ExitCodes.Ok;
-        });
+        }));
         return command;
     }
 
