@@ -7,6 +7,11 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("--help")]
     [InlineData("demo", "--help")]
+    [InlineData("verify", "--help")]
+    [InlineData("stat", "--help")]
+    [InlineData("dump", "--help")]
+    [InlineData("positions", "--help")]
+    [InlineData("positions", "set", "--help")]
     public void Help_exits_0_and_lists_the_exit_codes(params string[] arguments)
     {
         using CliRun run = CliRun.Complete(arguments);

@@ -20,7 +20,7 @@ public sealed class ToolPackageTests : IDisposable
     public void Dispose() => scratch.Dispose();
 
     [Fact]
-    public void The_installed_tool_prints_its_help_and_runs_the_demo()
+    public void The_installed_tool_prints_its_help_runs_the_demo_and_verifies_its_directory()
     {
         string quasar = Install();
 
@@ -37,6 +37,11 @@ public sealed class ToolPackageTests : IDisposable
         using JsonDocument summary = JsonDocument.Parse(demo.Stdout);
         Assert.True(summary.RootElement.GetProperty("allReceived").GetBoolean());
         Assert.Equal(1000, summary.RootElement.GetProperty("sent").GetInt64());
+
+        using CliRun verify = CliRun.StartProgram(quasar, "verify", Path.Combine(scratch.Path, "db"));
+        verify.WaitForExit();
+        Assert.True(verify.ExitCode == 0, verify.Describe());
+        Assert.Contains(" 0 error(s)", verify.Stdout, StringComparison.Ordinal);
     }
 
     /// <summary>Installs the packed tool into a fresh tool path and returns the path of its <c>quasar</c> command.</summary>

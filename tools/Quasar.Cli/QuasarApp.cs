@@ -41,6 +41,10 @@ internal static class QuasarApp
         var root = new RootCommand("quasar: the command-line tool of the Quasar messaging engine.")
         {
             DemoCommand.Create(),
+            VerifyCommand.Create(),
+            StatCommand.Create(),
+            DumpCommand.Create(),
+            PositionsCommand.Create(),
         };
 
         HelpOption help = root.Options.OfType<HelpOption>().Single();
