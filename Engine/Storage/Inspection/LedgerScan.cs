@@ -76,7 +76,7 @@ internal static class LedgerScan
         foreach (CheckProblem problem in found.Items)
         {
             bool indexProblem = problem.FilePath == segment.Index.Path;
-            problems.Add(dead && indexProblem
+            problems.AddKept(dead && indexProblem
                 ? problem with { Severity = ProblemSeverity.Warning, Message = $"{problem.Message} (the segment is dead: every entry is at or below the Tail {tail}, and recovery unlinks it)" }
                 : problem);
         }

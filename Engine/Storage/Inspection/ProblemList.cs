@@ -40,6 +40,18 @@ internal sealed class ProblemList
         }
     }
 
+    /// <summary>
+    /// Takes over problems another list already kept (and capped): counted per file like
+    /// <see cref="Add"/>, but never capped again, so the note that says the rest were left out is
+    /// written once, by the list that left them out.
+    /// </summary>
+    public void AddKept(CheckProblem problem)
+    {
+        HasError |= problem.Severity == ProblemSeverity.Error;
+        perFile[problem.FilePath] = perFile.GetValueOrDefault(problem.FilePath) + 1;
+        problems.Add(problem);
+    }
+
     /// <summary>Hands out the problems kept so far and forgets them (the file counts stay).</summary>
     public CheckProblem[] Drain()
     {
