@@ -26,6 +26,20 @@ public sealed class ProgressTests : IDisposable
         Assert.Equal(files, reports.Seen[^1].BytesChecked);
     }
 
+    [Fact]
+    public void The_last_progress_report_counts_every_segment_and_entry()
+    {
+        InspectedStore.Build(temp.Path);
+        DbInspector inspector = DbInspector.Open(temp.Path);
+        List<SegmentInfo> segments = [.. inspector.ReadSegments(InspectedStore.Store(inspector, InspectedStore.Ledger))];
+        var reports = new Recorder();
+
+        Assert.Empty(inspector.Check(reports));
+
+        Assert.Equal(segments.Count, reports.Seen[^1].SegmentsChecked);
+        Assert.Equal(segments.Sum(s => s.EntryCount), reports.Seen[^1].EntriesChecked);
+    }
+
     /// <summary>Records every report on the checking thread (Progress&lt;T&gt; would post them elsewhere).</summary>
     private sealed class Recorder : IProgress<CheckProgress>
     {

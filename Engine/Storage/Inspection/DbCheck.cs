@@ -18,6 +18,8 @@ internal sealed class DbCheck
     private readonly IProgress<CheckProgress>? progress;
     private readonly long total;
     private long done;
+    private long segments;
+    private long entries;
 
     private DbCheck(IProgress<CheckProgress>? progress, long total)
     {
@@ -38,6 +40,12 @@ internal sealed class DbCheck
             foreach (LedgerStep step in LedgerScan.Scan(ledger.Directory, tails[ledger.Prefix], problems, bufferSize, true, null, 0))
             {
                 segmentBytes += step.Bytes;
+                if (step.Segment is not null)
+                {
+                    check.segments++;
+                    check.entries += step.Segment.EntryCount;
+                }
+
                 check.Advance(step.Segment is null ? step.Bytes : step.Segment.DataLength - segmentBytes + step.Bytes);
                 if (step.Segment is not null)
                 {
@@ -107,6 +115,6 @@ internal sealed class DbCheck
     private void Advance(long bytes)
     {
         done += bytes;
-        progress?.Report(new CheckProgress(done, total));
+        progress?.Report(new CheckProgress(done, total, segments, entries));
     }
 }

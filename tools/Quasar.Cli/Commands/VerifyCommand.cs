@@ -36,7 +36,7 @@ internal static class VerifyCommand
         bool bar = !json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         var progress = new LatestProgress();
         List<CheckProblem> problems = bar ? CheckWithBar(inspector, progress) : [.. inspector.Check(progress)];
-        VerifySummary summary = VerifySummary.Count(inspector, problems, progress.Latest.BytesChecked, elapsed.Elapsed);
+        VerifySummary summary = VerifySummary.Count(inspector, problems, progress.Latest, elapsed.Elapsed);
         if (json)
         {
             WriteJson(inspector, problems, summary);

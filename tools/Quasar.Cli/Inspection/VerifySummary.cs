@@ -14,32 +14,16 @@ namespace Quasar.Cli.Inspection;
 /// <param name="Elapsed">The time the check and the counting took.</param>
 internal sealed record VerifySummary(int Stores, long Segments, long Entries, long BytesChecked, int Errors, int Warnings, TimeSpan Elapsed)
 {
-    /// <summary>
-    /// Counts what <paramref name="problems"/> were found in. The checker reports problems only, so
-    /// segments and entries come from a second scan of the segments
-    /// (<see cref="DbInspector.ReadSegments"/>), read mostly from the page cache the check just filled.
-    /// </summary>
+    /// <summary>The summary of a check: the counts come from its last progress report, so nothing is read twice.</summary>
     /// <param name="inspector">The inspector the check ran on.</param>
     /// <param name="problems">What the check found.</param>
-    /// <param name="bytesChecked">The last progress report's bytes.</param>
-    /// <param name="elapsed">The time the check took so far.</param>
+    /// <param name="last">The check's last progress report (default when there was nothing to check).</param>
+    /// <param name="elapsed">The time the check took.</param>
     /// <returns>The summary.</returns>
-    public static VerifySummary Count(DbInspector inspector, IReadOnlyList<CheckProblem> problems, long bytesChecked, TimeSpan elapsed)
+    public static VerifySummary Count(DbInspector inspector, IReadOnlyList<CheckProblem> problems, CheckProgress last, TimeSpan elapsed)
     {
-        var started = DateTime.UtcNow;
-        long segments = 0;
-        long entries = 0;
-        foreach (StoreInfo ledger in inspector.Stores.Where(s => s.Kind == StoreKind.Ledger))
-        {
-            foreach (SegmentInfo segment in inspector.ReadSegments(ledger))
-            {
-                segments++;
-                entries += segment.EntryCount;
-            }
-        }
-
         int errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
-        return new VerifySummary(inspector.Stores.Count, segments, entries, bytesChecked, errors, problems.Count - errors, elapsed + (DateTime.UtcNow - started));
+        return new VerifySummary(inspector.Stores.Count, last.SegmentsChecked, last.EntriesChecked, last.BytesChecked, errors, problems.Count - errors, elapsed);
     }
 
     /// <summary>The summary line.</summary>
