@@ -1,4 +1,5 @@
 using Quasar.Storage;
+using Quasar.Storage.Tables;
 using Quasar.Tests.Support;
 
 namespace Quasar.Tests.Recovery;
@@ -95,6 +96,53 @@ public sealed class ReviewFindingsTableTests : IDisposable
         using var reopenedQueue = Queue.Open(reopened, new QueueOptions { Prefix = "q" });
         Assert.Equal([5UL], reopenedQueue.Table.Get("consumer"));
     }
+
+    // Storage review F6: a rewrite whose directory sync failed after the rename left the table
+    // appending to the old, unlinked file, so every later set was lost at the next open.
+    [Fact]
+    public void Sets_after_a_rewrite_whose_directory_sync_failed_survive_a_reopen()
+    {
+        using (Db db = Open(syncWrites: true))
+        using (var table = Table.Open(db, new TableOptions { Prefix = Prefix }))
+        {
+            FillPastTheRewriteSize(table);
+            files.Fail = (operation, _) => operation == FileFault.SyncDirectory;
+            Assert.Throws<IOException>(() => table.Set("big", 1)); // crosses the rewrite threshold
+            files.Fail = null;
+
+            table.Set("x", ManyPositions); // live enough that this set does not rewrite again
+        }
+
+        using (Db db = Open(syncWrites: true))
+        using (var table = Table.Open(db, new TableOptions { Prefix = Prefix }))
+        {
+            Assert.Equal(ManyPositions, table.Get("x"));
+            Assert.Equal([1UL], table.Get("big"));
+        }
+    }
+
+    // Storage review F6: until the rename is durable a power loss can bring the old file back, so
+    // the next durable set retries the directory sync before it is acknowledged.
+    [Fact]
+    public void A_set_after_a_rewrite_whose_directory_sync_failed_is_refused_while_the_directory_cannot_be_synced()
+    {
+        using Db db = Open(syncWrites: true);
+        using var table = Table.Open(db, new TableOptions { Prefix = Prefix });
+        FillPastTheRewriteSize(table);
+        files.Fail = (operation, _) => operation == FileFault.SyncDirectory;
+        Assert.Throws<IOException>(() => table.Set("big", 1));
+
+        Assert.Throws<IOException>(() => table.Set("x", 42));
+        files.Fail = null;
+        Assert.Empty(table.Get("x"));
+    }
+
+    /// <summary>Twice the rewrite size in positions.</summary>
+    private static ulong[] ManyPositions => [.. Enumerable.Range(1, (int)(TableLog.MinRewriteBytes / 4)).Select(i => (ulong)i)];
+
+    /// <summary>One name holding just over <see cref="TableLog.MinRewriteBytes"/>; setting it to one position then rewrites.</summary>
+    private static void FillPastTheRewriteSize(Table table) =>
+        table.Set("big", [.. Enumerable.Range(1, (int)(TableLog.MinRewriteBytes / 8) + 16).Select(i => (ulong)i)]);
 
     private void WriteOneRecordAndClose()
     {
