@@ -17,6 +17,7 @@ public sealed class Table : IDisposable, IStore
     private readonly TableOptions options;
     private readonly TableLog log;
     private readonly CallGate gate;
+    private static long opened;
     private readonly object sync = new();
 
     private Table(Db db, TableOptions options, TableLog log)
@@ -25,7 +26,11 @@ public sealed class Table : IDisposable, IStore
         this.options = options;
         this.log = log;
         gate = new CallGate($"Table '{options.Prefix}'");
+        LockOrder = Interlocked.Increment(ref opened);
     }
+
+    /// <summary>Unique per opened table: whoever holds several tables' locks takes them in this order, so two holders cannot deadlock.</summary>
+    internal long LockOrder { get; }
 
     /// <summary>The database the store belongs to.</summary>
     internal Db Db => db;
@@ -133,6 +138,22 @@ public sealed class Table : IDisposable, IStore
         lock (sync)
         {
             return log.Range();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> while no set or delete can change the table: a cleaner
+    /// decides, syncs and deletes inside it, so a position stored during its pass is either seen
+    /// by the pass or stored after the deletion (API.md: a new consumer's Start-1 "cannot be
+    /// deleted from under it"). Calls of the table from inside the action are allowed.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
+    internal TResult WhileUnchanged<TResult>(Func<TResult> action)
+    {
+        using CallGate.Scope call = gate.Enter();
+        lock (sync)
+        {
+            return action();
         }
     }
 
