@@ -56,7 +56,7 @@ public sealed class Db : IDisposable
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
         string fullPath = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(fullPath);
+        DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);
         var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));
         Log.DbOpened(db.Logger, fullPath);
         return db;
