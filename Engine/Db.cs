@@ -56,7 +56,7 @@ public sealed class Db : IDisposable
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
         string fullPath = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(fullPath);
+        DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);
         var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));
         Log.DbOpened(db.Logger, fullPath);
         return db;
@@ -82,6 +82,8 @@ public sealed class Db : IDisposable
     /// <summary>
     /// Stops the producers, consumers and cleaners still running on its stores, waits for calls in
     /// flight, then flushes, syncs and closes every ledger and table and releases the directory.
+    /// A store that fails to close does not keep the others open: all are closed before the
+    /// directory is released, then the failure is rethrown (several: an <see cref="AggregateException"/>).
     /// Idempotent.
     /// </summary>
     public void Dispose()
@@ -101,10 +103,10 @@ public sealed class Db : IDisposable
         try
         {
             StopAttachments(null, null);
-            foreach (IStore store in open)
-            {
-                store.Dispose();
-            }
+
+            // Every store is closed before the lock goes, even when one fails: a store left open
+            // after the release could write beside the next Db to open the directory.
+            CloseAll.Dispose(open);
         }
         finally
         {

@@ -10,6 +10,9 @@ public enum FileFault
     PartialWrite,
     SyncData,
     SetLength,
+
+    /// <summary>The fsync of a directory (after a create, rename or unlink in it).</summary>
+    SyncDirectory,
 }
 
 /// <summary>
@@ -41,7 +44,11 @@ internal sealed class FaultyFileSystem : IFileSystem
 
     public string[] ListFiles(string directory, string pattern) => inner.ListFiles(directory, pattern);
 
-    public void SyncDirectory(string path) => inner.SyncDirectory(path);
+    public void SyncDirectory(string path)
+    {
+        Check(FileFault.SyncDirectory, path);
+        inner.SyncDirectory(path);
+    }
 
     private bool ShouldFail(FileFault operation, string path) => Fail?.Invoke(operation, path) == true;
 

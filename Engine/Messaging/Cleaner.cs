@@ -12,6 +12,12 @@ namespace Quasar;
 /// entries it deletes regardless. Before it persists a deletion it makes the tables' state durable,
 /// so a crash can never leave a stored position below the ledger's tail.
 /// </summary>
+/// <remarks>
+/// A pass holds <c>passLock</c> (one pass at a time, periodic or <see cref="Clean"/>) and, from
+/// reading the tables' ranges until the deletion returns, every table's lock, taken in
+/// <see cref="Table.LockOrder"/>: sets and deletes of those tables wait for the pass, so a position
+/// stored during it is stored after its deletion, never ignored by it.
+/// </remarks>
 public sealed class Cleaner : IDisposable, IAttachment
 {
     private readonly Ledger ledger;
@@ -44,7 +50,7 @@ public sealed class Cleaner : IDisposable, IAttachment
 
         this.ledger = ledger;
         this.options = options;
-        tables = [.. options.Tables];
+        tables = [.. options.Tables.Distinct().OrderBy(t => t.LockOrder)];
         logger = ledger.Db.Logger;
         ledger.Db.Attach(this);
         loop = Task.Run(RunAsync);
@@ -64,7 +70,20 @@ public sealed class Cleaner : IDisposable, IAttachment
         }
     }
 
-    private long Pass()
+    /// <summary>
+    /// One pass, holding every table unchanged (<see cref="Table.WhileUnchanged"/>) from reading
+    /// their ranges to the deletion: a position stored in between would otherwise be ignored, and
+    /// the entries above it deleted after it was stored. Tables are taken in
+    /// <see cref="Table.LockOrder"/>, the order every cleaner uses.
+    /// </summary>
+    private long Pass() => HoldingTablesFrom(0);
+
+    /// <summary>Holds the table at <paramref name="index"/> and those after it, then runs the pass.</summary>
+    private long HoldingTablesFrom(int index) =>
+        index == tables.Length ? PassWhileTablesHeld() : tables[index].WhileUnchanged(() => HoldingTablesFrom(index + 1));
+
+    /// <summary>The pass itself: decide the target from retention, the tables and the threshold; sync the tables; delete.</summary>
+    private long PassWhileTablesHeld()
     {
         long length = ledger.Length;
         if (length <= options.Retention)

@@ -1,3 +1,4 @@
+using Quasar.Lifecycle;
 using Quasar.Storage;
 
 namespace Quasar;
@@ -85,7 +86,10 @@ public sealed class Queue : IDisposable
     /// <exception cref="ObjectDisposedException">The queue is disposed.</exception>
     public Consumer CreateConsumer(ConsumerOptions options) => Track(consumers, () => new Consumer(Ledger, Table, options));
 
-    /// <summary>Disposes the producers and consumers it created, the cleaner, the ledger and the table. Idempotent.</summary>
+    /// <summary>
+    /// Disposes the producers and consumers it created, the cleaner, the ledger and the table; the
+    /// table is closed even when the ledger fails to (the failure is rethrown after). Idempotent.
+    /// </summary>
     public void Dispose()
     {
         Producer[] ownedProducers;
@@ -112,9 +116,7 @@ public sealed class Queue : IDisposable
             consumer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        cleaner?.Dispose();
-        Ledger.Dispose();
-        Table.Dispose();
+        CloseAll.Dispose([cleaner, Ledger, Table]);
     }
 
     private T Track<T>(List<T> owned, Func<T> create)

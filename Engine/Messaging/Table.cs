@@ -17,6 +17,11 @@ public sealed class Table : IDisposable, IStore
     private readonly TableOptions options;
     private readonly TableLog log;
     private readonly CallGate gate;
+
+    /// <summary>UTF-8 that throws on a lone surrogate instead of replacing it.</summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private static long opened;
     private readonly object sync = new();
 
     private Table(Db db, TableOptions options, TableLog log)
@@ -25,7 +30,11 @@ public sealed class Table : IDisposable, IStore
         this.options = options;
         this.log = log;
         gate = new CallGate($"Table '{options.Prefix}'");
+        LockOrder = Interlocked.Increment(ref opened);
     }
+
+    /// <summary>Unique per opened table: whoever holds several tables' locks takes them in this order, so two holders cannot deadlock.</summary>
+    internal long LockOrder { get; }
 
     /// <summary>The database the store belongs to.</summary>
     internal Db Db => db;
@@ -56,9 +65,9 @@ public sealed class Table : IDisposable, IStore
     }
 
     /// <summary>Stores <paramref name="positions"/> under <paramref name="name"/>, replacing what it held. No positions: no-op.</summary>
-    /// <param name="name">A non-empty name of at most 1,024 UTF-8 bytes.</param>
+    /// <param name="name">A non-empty name of at most 1,024 UTF-8 bytes, valid UTF-16 (no lone surrogates).</param>
     /// <param name="positions">The positions (at most 1,048,576), stored in the order given.</param>
-    /// <exception cref="ArgumentException">The name is empty or too long, or there are too many positions.</exception>
+    /// <exception cref="ArgumentException">The name is empty, too long or not valid UTF-16, or there are too many positions.</exception>
     /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
     public void Set(string name, params ReadOnlySpan<ulong> positions)
     {
@@ -83,7 +92,7 @@ public sealed class Table : IDisposable, IStore
     /// <summary>A copy of the positions stored under <paramref name="name"/>; an empty array when there are none.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The positions, in the order they were set.</returns>
-    /// <exception cref="ArgumentException">The name is empty or too long.</exception>
+    /// <exception cref="ArgumentException">The name is empty, too long or not valid UTF-16.</exception>
     /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
     public ulong[] Get(string name)
     {
@@ -109,7 +118,7 @@ public sealed class Table : IDisposable, IStore
 
     /// <summary>Removes <paramref name="name"/> and its positions; a missing name is a no-op.</summary>
     /// <param name="name">The name.</param>
-    /// <exception cref="ArgumentException">The name is empty or too long.</exception>
+    /// <exception cref="ArgumentException">The name is empty, too long or not valid UTF-16.</exception>
     /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
     public void Delete(string name)
     {
@@ -136,6 +145,22 @@ public sealed class Table : IDisposable, IStore
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> while no set or delete can change the table: a cleaner
+    /// decides, syncs and deletes inside it, so a position stored during its pass is either seen
+    /// by the pass or stored after the deletion (API.md: a new consumer's Start-1 "cannot be
+    /// deleted from under it"). Calls of the table from inside the action are allowed.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The table is disposed.</exception>
+    internal TResult WhileUnchanged<TResult>(Func<TResult> action)
+    {
+        using CallGate.Scope call = gate.Enter();
+        lock (sync)
+        {
+            return action();
+        }
+    }
+
     /// <summary>Makes every set and delete so far durable.</summary>
     void IStore.Sync()
     {
@@ -158,10 +183,25 @@ public sealed class Table : IDisposable, IStore
         }
     });
 
+    /// <summary>
+    /// Checks a name: non-empty, valid UTF-16 (a lone surrogate has no UTF-8 encoding; the lenient
+    /// encoder would store U+FFFD, a different name), and at most <see cref="TableLog.MaxNameBytes"/> UTF-8 bytes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is null, empty, not valid UTF-16, or too long.</exception>
     private static void ValidateName(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (Encoding.UTF8.GetByteCount(name) > TableLog.MaxNameBytes)
+        int bytes;
+        try
+        {
+            bytes = StrictUtf8.GetByteCount(name);
+        }
+        catch (EncoderFallbackException error)
+        {
+            throw new ArgumentException($"A name must be valid UTF-16; it holds a lone surrogate at index {error.Index}.", nameof(name), error);
+        }
+
+        if (bytes > TableLog.MaxNameBytes)
         {
             throw new ArgumentException($"A name is at most {TableLog.MaxNameBytes} UTF-8 bytes long.", nameof(name));
         }

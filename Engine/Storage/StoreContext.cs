@@ -25,13 +25,7 @@ internal sealed record StoreContext(IFileSystem FileSystem, string Directory, bo
     /// </summary>
     public void PrepareDirectory()
     {
-        bool created = !FileSystem.DirectoryExists(Directory);
-        FileSystem.CreateDirectory(Directory);
-        if (created)
-        {
-            FileSystem.SyncDirectory(Path.GetDirectoryName(Directory)!);
-        }
-
+        DurableDirectory.Create(FileSystem, Directory);
         foreach (string temporary in FileSystem.ListFiles(Directory, "*.tmp"))
         {
             Log.FileRemoved(Logger, temporary, "unfinished temporary file");

@@ -106,6 +106,42 @@ internal static class TableFormat
     /// </summary>
     public static bool FailureIsTorn(long declaredEnd, long fileLength) => declaredEnd < 0 || declaredEnd >= fileLength;
 
+    /// <summary>
+    /// Whether <paramref name="source"/> starts with a frame and body whose lengths fit together
+    /// as a record's must (kind, name length, position count and body length agree), without
+    /// computing the checksum: a cheap filter before <see cref="TryReadRecord"/> when looking for
+    /// a record at every byte offset.
+    /// </summary>
+    public static bool HasRecordShape(ReadOnlySpan<byte> source)
+    {
+        if (source.Length < FrameSize + 3)
+        {
+            return false;
+        }
+
+        long bodyLength = BinaryPrimitives.ReadUInt32LittleEndian(source);
+        int nameBytes = BinaryPrimitives.ReadUInt16LittleEndian(source[(FrameSize + 1)..]);
+        if (bodyLength > source.Length - FrameSize || nameBytes is < 1 or > MaxNameBytes)
+        {
+            return false;
+        }
+
+        byte kind = source[FrameSize];
+        if (kind == KindDelete)
+        {
+            return bodyLength == 3 + nameBytes;
+        }
+
+        int countAt = FrameSize + 3 + nameBytes;
+        if (kind != KindSet || source.Length < countAt + 4)
+        {
+            return false;
+        }
+
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(source[countAt..]);
+        return count is >= 1 and <= MaxPositions && bodyLength == 3 + nameBytes + 4 + (8L * count);
+    }
+
     /// <summary>Decodes the record at the start of <paramref name="source"/>; null with a reason when it is invalid.</summary>
     public static string? TryReadRecord(ReadOnlySpan<byte> source, out Record record)
     {

@@ -37,6 +37,11 @@ internal sealed class TableLog : IDisposable
     private ulong generation;
     private bool broken;
 
+    // A rewrite renamed its file over the table's name but the directory sync that makes the
+    // rename durable failed: until a retry succeeds, a power loss could bring the old file back,
+    // so nothing written to the new one may be acknowledged as durable.
+    private bool renameUnsynced;
+
     private TableLog(StoreContext context, bool cache, IStorageFile file)
     {
         this.context = context;
@@ -146,6 +151,7 @@ internal sealed class TableLog : IDisposable
         int recordLength = TableFormat.RecordLength(nameBytes, positions.Length, kind);
         using SpanOwner<byte> record = SpanOwner<byte>.Allocate(recordLength);
         TableFormat.WriteRecord(record.Span, kind, name, nameBytes, positions);
+        SyncRenameIfPending();
         long offset = length;
         file.AppendOrRollBack(record.Span, offset, context.SyncWrites, ref broken);
         length = offset + recordLength;
@@ -162,6 +168,11 @@ internal sealed class TableLog : IDisposable
     }
 
     /// <summary>Compacts the file to its live records now (<see cref="TableRewrite"/>).</summary>
+    /// <remarks>
+    /// Once the rename is done the table's name is the new file, so the log switches to it
+    /// before the directory sync: a failed sync must not leave records going to the old,
+    /// unlinked file. The failed sync is retried before the next append or sync.
+    /// </remarks>
     public void Rewrite()
     {
         (IStorageFile rewritten, long rewrittenLength) = TableRewrite.Run(context, path, file, live, generation);
@@ -169,17 +180,33 @@ internal sealed class TableLog : IDisposable
         file = rewritten;
         length = rewrittenLength;
         generation++;
+        renameUnsynced = true;
+        SyncRenameIfPending();
+    }
+
+    /// <summary>Syncs the directory when a rewrite's rename is not yet durable (see <see cref="renameUnsynced"/>).</summary>
+    private void SyncRenameIfPending()
+    {
+        if (renameUnsynced)
+        {
+            context.FileSystem.SyncDirectory(context.Directory);
+            renameUnsynced = false;
+        }
     }
 
     /// <summary>Makes every record written so far durable.</summary>
-    public void Sync() => file.SyncData();
+    public void Sync()
+    {
+        SyncRenameIfPending();
+        file.SyncData();
+    }
 
     /// <summary>Syncs and closes the file.</summary>
     public void Dispose()
     {
         try
         {
-            file.SyncData();
+            Sync();
         }
         finally
         {

@@ -8,9 +8,15 @@ namespace Quasar.Storage.Tables;
 /// <summary>
 /// Opening a table file that already has a header (FORMAT.md, "Table recovery"): replays every
 /// record into the live map in file order and decides what an invalid record means. One that
-/// reaches the end of the file is a torn write and is cut off; one followed by more data is
-/// damage and is reported, never repaired.
+/// reaches the end of the file, or after which no valid record starts anywhere, is a torn write
+/// and is cut off; one followed by a valid record is damage and is reported, never repaired.
 /// </summary>
+/// <remarks>
+/// A power loss can leave the file longer than its data with a zero-filled tail, or an append
+/// whose first bytes were lost and later bytes kept (zeros, then a fragment): neither holds a
+/// record after the failure, so both are torn writes. Only a valid record after the failure
+/// proves that the file went on past it, so that the failure was damage to written data.
+/// </remarks>
 internal static class TableRecovery
 {
     /// <summary>Replays <paramref name="file"/> into <paramref name="live"/>, truncating a torn last record.</summary>
@@ -19,7 +25,7 @@ internal static class TableRecovery
     /// <param name="live">The empty live map to fill.</param>
     /// <param name="cache">Whether the live map keeps each name's positions in memory.</param>
     /// <returns>The file's generation and its length after recovery (where the next record goes).</returns>
-    /// <exception cref="CorruptionException">The header is invalid, or a complete record fails its checks with data after it.</exception>
+    /// <exception cref="CorruptionException">The header is invalid, or a record fails its checks with a valid record after it.</exception>
     public static (ulong Generation, long Length) Replay(IStorageFile file, ILogger logger, TableLiveMap live, bool cache)
     {
         using SpanOwner<byte> buffer = SpanOwner<byte>.Allocate(checked((int)file.Length));
@@ -32,7 +38,7 @@ internal static class TableRecovery
             string? problem = TableFormat.TryReadRecord(rest, out TableFormat.Record record);
             if (problem is not null)
             {
-                if (!TableFormat.FailureIsTorn(TableFormat.DeclaredEnd(rest, offset), content.Length))
+                if (!TableFormat.FailureIsTorn(TableFormat.DeclaredEnd(rest, offset), content.Length) && ValidRecordFollows(content, offset))
                 {
                     throw new CorruptionException(file.Path, offset, problem);
                 }
@@ -48,6 +54,21 @@ internal static class TableRecovery
         }
 
         return (generation, offset);
+    }
+
+    /// <summary>Whether a valid record starts at any byte offset after <paramref name="failedAt"/> (records have no alignment).</summary>
+    private static bool ValidRecordFollows(ReadOnlySpan<byte> content, int failedAt)
+    {
+        for (int start = failedAt + 1; start < content.Length; start++)
+        {
+            ReadOnlySpan<byte> candidate = content[start..];
+            if (TableFormat.HasRecordShape(candidate) && TableFormat.TryReadRecord(candidate, out _) is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Applies one replayed record to the live map: a set replaces the name's record, a delete forgets it.</summary>

@@ -6,9 +6,10 @@ namespace Quasar.Storage.Tables;
 
 /// <summary>
 /// Compaction of a table file (FORMAT.md, "Rewrite"): the live records are written as set records
-/// to <c>table.log.tmp</c> under the next generation, which is synced, renamed over the table file,
-/// and the directory synced. A crash at any step leaves either the old or the new file, each
-/// complete; the live map moves to the new offsets only once the rename is durable.
+/// to <c>table.log.tmp</c> under the next generation, which is synced and renamed over the table
+/// file; the caller then syncs the directory. A crash at any step leaves either the old or the new
+/// file, each complete; the live map moves to the new offsets once the rename is done, because
+/// from then on the table's name is the new file whatever fails next.
 /// </summary>
 internal static class TableRewrite
 {
@@ -18,7 +19,7 @@ internal static class TableRewrite
     /// <param name="current">The open table file the records are read from.</param>
     /// <param name="live">The live map; its offsets move to the new file on success.</param>
     /// <param name="generation">The current file's generation; the new file carries the next.</param>
-    /// <returns>The new file (open under its temporary name, now renamed) and its length. The caller disposes <paramref name="current"/>.</returns>
+    /// <returns>The new file (open under its temporary name, now renamed) and its length. The caller disposes <paramref name="current"/> and syncs the directory.</returns>
     public static (IStorageFile File, long Length) Run(StoreContext context, string path, IStorageFile current, TableLiveMap live, ulong generation)
     {
         string temporary = path + ".tmp";
@@ -42,7 +43,6 @@ internal static class TableRewrite
             rewritten.Write(content.WrittenSpan, 0);
             rewritten.SyncData();
             context.FileSystem.Rename(temporary, path);
-            context.FileSystem.SyncDirectory(context.Directory);
             foreach ((string name, long offset) in moved)
             {
                 live.Move(name, offset);
