@@ -1,4 +1,4 @@
-using System.Buffers;
+using CommunityToolkit.HighPerformance.Buffers;
 using Quasar.Storage.Tables;
 
 namespace Quasar.Storage;
@@ -7,8 +7,9 @@ namespace Quasar.Storage;
 /// Replays a table file (FORMAT.md, "Table file") as recovery does, streamed through a
 /// <see cref="FileCursor"/> one record at a time (a record is at most about 8 MiB, whatever the
 /// file's size), decoding each with <see cref="TableFormat"/> and judging a failed record as
-/// recovery does (<see cref="TableFormat.FailureIsTorn"/>): a torn last record is a warning, a
-/// failed record with data after it is damage.
+/// recovery does (<see cref="TableFormat.FailureIsTorn"/>, <see cref="TableFormat.ValidRecordFollows"/>):
+/// a failed record with no valid record after it (a torn append, a zero-filled tail) is a warning,
+/// one followed by a valid record is damage.
 /// </summary>
 internal static class TableScan
 {
@@ -70,6 +71,19 @@ internal static class TableScan
         }
     }
 
+    /// <summary>
+    /// Whether a valid record follows the failed one at <paramref name="failedAt"/>, as recovery
+    /// decides it (<see cref="TableFormat.ValidRecordFollows"/>). This reads the rest of the file
+    /// whole - only on this failure path, and a table file is one recovery itself reads whole.
+    /// </summary>
+    private static bool ValidRecordFollows(string path, long failedAt, long fileLength)
+    {
+        using SpanOwner<byte> rest = SpanOwner<byte>.Allocate(checked((int)(fileLength - failedAt - 1)));
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        int read = RandomAccess.Read(file.SafeFileHandle, rest.Span, failedAt + 1);
+        return TableFormat.ValidRecordFollows(rest.Span[..read]);
+    }
+
     /// <summary>Decodes and applies the record at the cursor; its length, or 0 when it failed (reported).</summary>
     private static long ReplayRecord(FileCursor cursor, string path, SortedDictionary<string, ulong[]> live, Dictionary<string, long>? offsets, ProblemList problems)
     {
@@ -77,43 +91,36 @@ internal static class TableScan
         ReadOnlyMemory<byte> frame = cursor.Peek(TableFormat.FrameSize);
         long declaredEnd = TableFormat.DeclaredEnd(frame.Span, offset);
         int available = (int)Math.Min(Math.Min(declaredEnd < 0 ? frame.Length : declaredEnd - offset, cursor.Remaining), MaxRecordLength);
-        byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(available, 1));
-        try
+        using SpanOwner<byte> owner = SpanOwner<byte>.Allocate(available);
+        Span<byte> bytes = owner.Span;
+        cursor.Read(bytes);
+        string? problem = TableFormat.TryReadRecord(bytes, out TableFormat.Record record);
+        if (problem is not null)
         {
-            Memory<byte> bytes = rented.AsMemory(0, available);
-            cursor.Read(bytes.Span);
-            string? problem = TableFormat.TryReadRecord(bytes.Span, out TableFormat.Record record);
-            if (problem is not null)
+            if (TableFormat.FailureIsTorn(declaredEnd, cursor.Length) || !ValidRecordFollows(path, offset, cursor.Length))
             {
-                if (TableFormat.FailureIsTorn(declaredEnd, cursor.Length))
-                {
-                    problems.Warning(path, offset, $"torn last record: {problem}; recovery truncates the file to {offset} bytes");
-                }
-                else
-                {
-                    problems.Error(path, offset, problem);
-                }
-
-                return 0;
-            }
-
-            if (record.Kind == TableFormat.KindSet)
-            {
-                live[record.Name] = record.Positions;
-                offsets?.Remove(record.Name);
-                offsets?.Add(record.Name, offset);
+                problems.Warning(path, offset, $"torn last record: {problem}; no valid record follows, so recovery truncates the file to {offset} bytes");
             }
             else
             {
-                live.Remove(record.Name);
-                offsets?.Remove(record.Name);
+                problems.Error(path, offset, problem);
             }
 
-            return record.Length;
+            return 0;
         }
-        finally
+
+        if (record.Kind == TableFormat.KindSet)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            live[record.Name] = record.Positions;
+            offsets?.Remove(record.Name);
+            offsets?.Add(record.Name, offset);
         }
+        else
+        {
+            live.Remove(record.Name);
+            offsets?.Remove(record.Name);
+        }
+
+        return record.Length;
     }
 }

@@ -142,6 +142,26 @@ internal static class TableFormat
         return count is >= 1 and <= MaxPositions && bodyLength == 3 + nameBytes + 4 + (8L * count);
     }
 
+    /// <summary>
+    /// Whether a valid record starts at any byte offset of <paramref name="after"/> (the bytes
+    /// after a record that failed; records have no alignment). Only such a record proves the file
+    /// went on past the failure, so that the failure is damage rather than a torn write
+    /// (FORMAT.md, "Table recovery"); recovery and the checker both decide by it.
+    /// </summary>
+    public static bool ValidRecordFollows(ReadOnlySpan<byte> after)
+    {
+        for (int start = 0; start < after.Length; start++)
+        {
+            ReadOnlySpan<byte> candidate = after[start..];
+            if (HasRecordShape(candidate) && TryReadRecord(candidate, out _) is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Decodes the record at the start of <paramref name="source"/>; null with a reason when it is invalid.</summary>
     public static string? TryReadRecord(ReadOnlySpan<byte> source, out Record record)
     {

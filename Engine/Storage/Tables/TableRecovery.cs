@@ -38,7 +38,7 @@ internal static class TableRecovery
             string? problem = TableFormat.TryReadRecord(rest, out TableFormat.Record record);
             if (problem is not null)
             {
-                if (!TableFormat.FailureIsTorn(TableFormat.DeclaredEnd(rest, offset), content.Length) && ValidRecordFollows(content, offset))
+                if (!TableFormat.FailureIsTorn(TableFormat.DeclaredEnd(rest, offset), content.Length) && TableFormat.ValidRecordFollows(content[(offset + 1)..]))
                 {
                     throw new CorruptionException(file.Path, offset, problem);
                 }
@@ -54,21 +54,6 @@ internal static class TableRecovery
         }
 
         return (generation, offset);
-    }
-
-    /// <summary>Whether a valid record starts at any byte offset after <paramref name="failedAt"/> (records have no alignment).</summary>
-    private static bool ValidRecordFollows(ReadOnlySpan<byte> content, int failedAt)
-    {
-        for (int start = failedAt + 1; start < content.Length; start++)
-        {
-            ReadOnlySpan<byte> candidate = content[start..];
-            if (TableFormat.HasRecordShape(candidate) && TableFormat.TryReadRecord(candidate, out _) is null)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Applies one replayed record to the live map: a set replaces the name's record, a delete forgets it.</summary>
