@@ -378,6 +378,24 @@ internal sealed class Segment
         }
     }
 
+    /// <summary>
+    /// Closes and removes a segment whose first append failed (it was never published, so the
+    /// caller holds the only lease). False when its files could not be removed.
+    /// </summary>
+    public bool Discard(IFileSystem fs)
+    {
+        Release();
+        try
+        {
+            DeleteFiles(fs);
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Unlinks both files (open handles keep working until released).</summary>
     public void DeleteFiles(IFileSystem fs)
     {
