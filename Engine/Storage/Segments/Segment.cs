@@ -334,10 +334,14 @@ internal sealed class Segment
 
     /// <summary>
     /// Seals the segment: syncs the data, stores the final slot count and slots checksum in the
-    /// index header, syncs the index and trims it to its used size.
+    /// index header, syncs the index and trims it to its used size. A broken segment (a failed
+    /// write it could not cut off) is never sealed: the sync would make the failed record durable
+    /// inside a sealed segment, which recovery trusts; only a reopen may decide about it.
     /// </summary>
+    /// <exception cref="IOException">The segment is broken, or the seal's I/O failed.</exception>
     public void Seal()
     {
+        data.ThrowIfBroken(broken);
         data.SyncData();
         index.Seal(Count);
         IsSealed = true;
