@@ -343,8 +343,13 @@ internal sealed class Segment
     {
         data.ThrowIfBroken(broken);
         data.SyncData();
-        index.Seal(Count);
+
+        // Sealed from here on, even if sealing the index fails part-way: that can leave the index
+        // file cut to its used size under a mapping of the full capacity, where a later slot
+        // store would be lost or fault. The data is synced, and recovery rebuilds an index that
+        // did not seal, so the log rolls past this segment.
         IsSealed = true;
+        index.Seal(Count);
     }
 
     /// <summary>Makes appended data and slots durable.</summary>
