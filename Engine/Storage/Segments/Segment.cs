@@ -226,6 +226,14 @@ internal sealed class Segment
     /// <summary>The sequence of the last entry under the published count (0 when empty), consistent with <see cref="Count"/>.</summary>
     public ulong LastCommittedSequence()
     {
+        if (!index.IsVerified)
+        {
+            // Only a sealed segment's slots wait for verification, and a repair may swap (and
+            // unmap) them meanwhile; its count no longer moves, so its last sequence (checked
+            // against the data on open) is the answer without touching the slots.
+            return LastSequence;
+        }
+
         long count = Count;
         return count == 0 ? 0 : index.GetSlot(count - 1).Sequence;
     }

@@ -12,9 +12,10 @@ namespace Quasar.Storage.Segments;
 /// slots below the segment's published count, which the writer raises only after the slots are
 /// written. <c>verified</c> goes from false to true once (a volatile write, after the check or the
 /// repair); <c>verifyLock</c> makes the first readers of an unverified index wait for one check,
-/// and the repair swaps <c>file</c>, <c>map</c> and <c>slots</c> under it. Only the last slot is
-/// read without waiting for verification (Head; recovery checked that slot against the data on
-/// open). The mapping is unmapped only when the owning segment's last lease is returned.
+/// and the repair swaps <c>file</c>, <c>map</c> and <c>slots</c> under it. No slot is read before
+/// verification outside that lock (Head asks <see cref="IsVerified"/> first and answers from the
+/// segment's recorded last sequence instead). The mapping is unmapped only when the owning
+/// segment's last lease is returned.
 /// </remarks>
 internal sealed unsafe class SegmentIndex : IDisposable
 {
