@@ -349,7 +349,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
 
         if (result.FailedAt >= 0)
         {
-            long durableAfter = BatchScanner.FindDurableBatchAfter(data, result.FailedAt);
+            long durableAfter = BatchScanner.FindDurableBatchAfter(data, result.FailedAt, result.LastSequence);
             if (durableAfter >= 0)
             {
                 throw new CorruptionException(data.Path, result.FailedAt, $"{result.Problem}; a complete durable batch follows at offset {durableAfter}, so this is damage, not a torn write");
