@@ -10,6 +10,7 @@ public enum FileFault
     PartialWrite,
     SyncData,
     SetLength,
+    Delete,
 }
 
 /// <summary>
@@ -31,7 +32,11 @@ internal sealed class FaultyFileSystem : IFileSystem
 
     public bool FileExists(string path) => inner.FileExists(path);
 
-    public void Delete(string path) => inner.Delete(path);
+    public void Delete(string path)
+    {
+        Check(FileFault.Delete, path);
+        inner.Delete(path);
+    }
 
     public void Rename(string source, string destination) => inner.Rename(source, destination);
 

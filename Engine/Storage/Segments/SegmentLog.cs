@@ -178,15 +178,20 @@ internal sealed class SegmentLog : IDisposable
 
     /// <summary>
     /// Deletes every entry at or below <paramref name="newTail"/> (which the ledger has checked
-    /// lies above the current tail and at or below Head): persists the tail first, then publishes
-    /// the snapshot without the sealed segments that hold nothing above it, then unlinks them.
+    /// lies above the current tail and at or below Head): persists the tail first (synced whenever
+    /// segments are unlinked), then publishes the snapshot without the sealed segments that hold
+    /// nothing above it, then unlinks them.
     /// Returns how many entries were removed.
     /// </summary>
     public long Delete(ulong newTail)
     {
         SegmentSet current = state;
-        tailFile.Write(newTail, context.SyncWrites);
         SegmentSet next = current.WithTail(newTail, out Segment[] dead);
+
+        // An unlink can reach the disk before an unsynced tail does; a power loss between them
+        // would bring deleted entries of the surviving segments back (FORMAT.md, invariant 4).
+        // So a delete that unlinks syncs the tail even without SyncWrites.
+        tailFile.Write(newTail, context.SyncWrites || dead.Length > 0);
         state = next;
         Unlink(context, name, dead, newTail);
         return next.FirstLive - current.FirstLive;
