@@ -360,10 +360,11 @@ internal sealed class Segment
         index.Seal(Count);
     }
 
-    /// <summary>Makes appended data and slots durable.</summary>
+    /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers.</summary>
     public void SyncData()
     {
         data.SyncData();
+        index.MarkSynced(Count);
         index.Sync();
     }
 
