@@ -363,8 +363,13 @@ internal sealed class Segment
     /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers.</summary>
     public void SyncData()
     {
+        long synced = Count;
         data.SyncData();
-        index.MarkSynced(Count);
+
+        // The slots reach the disk before the count that vouches for them: a header page written
+        // back ahead of its slot pages would let a power loss pair the new count with stale slots.
+        index.Sync();
+        index.MarkSynced(synced);
         index.Sync();
     }
 
