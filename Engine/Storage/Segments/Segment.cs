@@ -228,9 +228,8 @@ internal sealed class Segment
     {
         if (!index.IsVerified)
         {
-            // Only a sealed segment's slots wait for verification, and a repair may swap (and
-            // unmap) them meanwhile; its count no longer moves, so its last sequence (checked
-            // against the data on open) is the answer without touching the slots.
+            // Sealed (count final; last sequence checked against the data on open), and a repair
+            // may unmap the slots under us.
             return LastSequence;
         }
 
@@ -270,7 +269,7 @@ internal sealed class Segment
             for (long k = first; k < next; k++)
             {
                 IndexFormat.Slot slot = index.GetSlot(k);
-                into.Add(ParseEntry(buffer, (int)(slot.Offset - start), k, slot));
+                into.Add(SegmentEntryDecoder.Decode(this, buffer, (int)(slot.Offset - start), k, slot));
             }
 
             first = next;
@@ -316,30 +315,6 @@ internal sealed class Segment
         return low;
     }
 
-    /// <summary>Decodes and verifies the entry of slot <paramref name="slotIndex"/> at <paramref name="position"/> of a chunk read at the slot range's start.</summary>
-    private Entry ParseEntry(byte[] buffer, int position, long slotIndex, IndexFormat.Slot slot)
-    {
-        if (position < 0 || position + SegmentFormat.EntryHeaderSize > buffer.Length)
-        {
-            throw new CorruptionException(IndexPath, IndexFormat.HeaderSize + (slotIndex * IndexFormat.SlotSize), $"index slot for sequence {slot.Sequence} points outside its segment's data");
-        }
-
-        SegmentFormat.EntryHeader header = SegmentFormat.ReadEntryHeader(buffer.AsSpan(position));
-        int payloadStart = position + SegmentFormat.EntryHeaderSize;
-        if (header.Sequence != slot.Sequence || header.PayloadLength > buffer.Length - payloadStart)
-        {
-            throw new CorruptionException(DataPath, slot.Offset, $"entry header does not match index slot for sequence {slot.Sequence}");
-        }
-
-        ReadOnlySpan<byte> payload = buffer.AsSpan(payloadStart, header.PayloadLength);
-        if (SegmentFormat.EntryChecksum(header.Sequence, payload) != header.Checksum)
-        {
-            throw new CorruptionException(DataPath, slot.Offset, $"entry checksum mismatch for sequence {slot.Sequence}");
-        }
-
-        return new Entry(header.Sequence, buffer.AsMemory(payloadStart, header.PayloadLength));
-    }
-
     /// <summary>
     /// Seals the segment: syncs the data, stores the final slot count and slots checksum in the
     /// index header, syncs the index and trims it to its used size. A broken segment (a failed
@@ -352,10 +327,8 @@ internal sealed class Segment
         data.ThrowIfBroken(broken);
         data.SyncData();
 
-        // Sealed from here on, even if sealing the index fails part-way: that can leave the index
-        // file cut to its used size under a mapping of the full capacity, where a later slot
-        // store would be lost or fault. The data is synced, and recovery rebuilds an index that
-        // did not seal, so the log rolls past this segment.
+        // Sealed even if sealing the index fails part-way (its file may be cut under the mapping,
+        // so a slot store could fault): the data is synced, recovery rebuilds such an index.
         IsSealed = true;
         index.Seal(Count);
     }
@@ -366,8 +339,7 @@ internal sealed class Segment
         long synced = Count;
         data.SyncData();
 
-        // The slots reach the disk before the count that vouches for them: a header page written
-        // back ahead of its slot pages would let a power loss pair the new count with stale slots.
+        // Slots first, then the count vouching for them: else a power loss could pair it with stale slots.
         index.Sync();
         index.MarkSynced(synced);
         index.Sync();
@@ -401,10 +373,7 @@ internal sealed class Segment
         }
     }
 
-    /// <summary>
-    /// Closes and removes a segment whose first append failed (it was never published, so the
-    /// caller holds the only lease). False when its files could not be removed.
-    /// </summary>
+    /// <summary>Closes and removes a segment whose first append failed (never published: the caller holds the only lease); false when its files stay.</summary>
     public bool Discard(IFileSystem fs)
     {
         Release();
