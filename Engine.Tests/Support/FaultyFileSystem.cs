@@ -13,6 +13,9 @@ public enum FileFault
 
     /// <summary>The fsync of a directory (after a create, rename or unlink in it).</summary>
     SyncDirectory,
+
+    /// <summary>The unlink of a file.</summary>
+    Delete,
 }
 
 /// <summary>
@@ -34,7 +37,11 @@ internal sealed class FaultyFileSystem : IFileSystem
 
     public bool FileExists(string path) => inner.FileExists(path);
 
-    public void Delete(string path) => inner.Delete(path);
+    public void Delete(string path)
+    {
+        Check(FileFault.Delete, path);
+        inner.Delete(path);
+    }
 
     public void Rename(string source, string destination) => inner.Rename(source, destination);
 

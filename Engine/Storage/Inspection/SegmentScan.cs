@@ -263,7 +263,7 @@ internal sealed class SegmentScan : IDisposable
         }
 
         using IStorageFile file = PhysicalFileSystem.Instance.Open(dataPath, FileMode.Open, writable: false);
-        long durable = BatchScanner.FindDurableBatchAfter(file, batchOffset);
+        long durable = BatchScanner.FindDurableBatchAfter(file, batchOffset, previous);
         if (durable >= 0)
         {
             problems.Error(dataPath, at, $"{problem} ({where}); a complete durable batch follows at offset {durable}, so this is damage, not a torn write");

@@ -42,25 +42,34 @@ internal static class BatchScanner
     }
 
     /// <summary>
-    /// Looks for a complete, valid batch written durably (with SyncWrites) anywhere after
-    /// <paramref name="failedAt"/>. Such a batch proves that the failed batch before it had been
-    /// synced whole, so its failure is damage, not a torn write. Returns its offset, or -1.
+    /// Looks for a complete, valid batch written durably (with SyncWrites) after the batch that
+    /// failed at <paramref name="failedAt"/>, whose sequences follow
+    /// <paramref name="previousSequence"/> (the last valid entry before it). Such a batch proves
+    /// that the failed batch before it had been synced whole, so its failure is damage, not a torn
+    /// write. The search starts past the failed batch's declared extent when its header is intact
+    /// (a torn batch's own payload may carry batch records, and proves nothing), else at the next
+    /// byte. Returns its offset, or -1.
     /// </summary>
-    public static long FindDurableBatchAfter(IStorageFile data, long failedAt)
+    public static long FindDurableBatchAfter(IStorageFile data, long failedAt, ulong previousSequence)
     {
         long fileLength = data.Length;
         using SpanOwner<byte> chunk = SpanOwner<byte>.Allocate(1024 * 1024);
         ReadOnlySpan<byte> magic = [(byte)'Q', (byte)'S', (byte)'B', (byte)'1'];
+        Span<byte> failedHeader = stackalloc byte[SegmentFormat.BatchHeaderSize];
+        SegmentFormat.BatchHeader failed = default;
+        bool headerIntact = data.Read(failedHeader, failedAt) == SegmentFormat.BatchHeaderSize
+            && SegmentFormat.TryReadBatchHeader(failedHeader, out failed);
+        long from = headerIntact ? failedAt + failed.Length : failedAt + 1;
 
         // Chunks overlap by the magic's length so a magic across a chunk boundary is found.
-        for (long start = failedAt + 1; start < fileLength; start += chunk.Length - magic.Length)
+        for (long start = from; start < fileLength; start += chunk.Length - magic.Length)
         {
             int read = data.Read(chunk.Span, start);
             Span<byte> bytes = chunk.Span[..read];
             for (int found = bytes.IndexOf(magic); found >= 0; found = NextIndexOf(bytes, magic, found))
             {
                 long candidate = start + found;
-                if (TryScanBatch(data, null, candidate, fileLength, 0, 0, out SegmentFormat.BatchHeader header) is null && header.IsDurable)
+                if (TryScanBatch(data, null, candidate, fileLength, 0, previousSequence, out SegmentFormat.BatchHeader header) is null && header.IsDurable)
                 {
                     return candidate;
                 }

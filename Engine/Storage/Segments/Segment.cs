@@ -226,6 +226,13 @@ internal sealed class Segment
     /// <summary>The sequence of the last entry under the published count (0 when empty), consistent with <see cref="Count"/>.</summary>
     public ulong LastCommittedSequence()
     {
+        if (!index.IsVerified)
+        {
+            // Sealed (count final; last sequence checked against the data on open), and a repair
+            // may unmap the slots under us.
+            return LastSequence;
+        }
+
         long count = Count;
         return count == 0 ? 0 : index.GetSlot(count - 1).Sequence;
     }
@@ -262,7 +269,7 @@ internal sealed class Segment
             for (long k = first; k < next; k++)
             {
                 IndexFormat.Slot slot = index.GetSlot(k);
-                into.Add(ParseEntry(buffer, (int)(slot.Offset - start), k, slot));
+                into.Add(SegmentEntryDecoder.Decode(this, buffer, (int)(slot.Offset - start), k, slot));
             }
 
             first = next;
@@ -308,45 +315,33 @@ internal sealed class Segment
         return low;
     }
 
-    /// <summary>Decodes and verifies the entry of slot <paramref name="slotIndex"/> at <paramref name="position"/> of a chunk read at the slot range's start.</summary>
-    private Entry ParseEntry(byte[] buffer, int position, long slotIndex, IndexFormat.Slot slot)
-    {
-        if (position < 0 || position + SegmentFormat.EntryHeaderSize > buffer.Length)
-        {
-            throw new CorruptionException(IndexPath, IndexFormat.HeaderSize + (slotIndex * IndexFormat.SlotSize), $"index slot for sequence {slot.Sequence} points outside its segment's data");
-        }
-
-        SegmentFormat.EntryHeader header = SegmentFormat.ReadEntryHeader(buffer.AsSpan(position));
-        int payloadStart = position + SegmentFormat.EntryHeaderSize;
-        if (header.Sequence != slot.Sequence || header.PayloadLength > buffer.Length - payloadStart)
-        {
-            throw new CorruptionException(DataPath, slot.Offset, $"entry header does not match index slot for sequence {slot.Sequence}");
-        }
-
-        ReadOnlySpan<byte> payload = buffer.AsSpan(payloadStart, header.PayloadLength);
-        if (SegmentFormat.EntryChecksum(header.Sequence, payload) != header.Checksum)
-        {
-            throw new CorruptionException(DataPath, slot.Offset, $"entry checksum mismatch for sequence {slot.Sequence}");
-        }
-
-        return new Entry(header.Sequence, buffer.AsMemory(payloadStart, header.PayloadLength));
-    }
-
     /// <summary>
     /// Seals the segment: syncs the data, stores the final slot count and slots checksum in the
-    /// index header, syncs the index and trims it to its used size.
+    /// index header, syncs the index and trims it to its used size. A broken segment (a failed
+    /// write it could not cut off) is never sealed: the sync would make the failed record durable
+    /// inside a sealed segment, which recovery trusts; only a reopen may decide about it.
     /// </summary>
+    /// <exception cref="IOException">The segment is broken, or the seal's I/O failed.</exception>
     public void Seal()
     {
+        data.ThrowIfBroken(broken);
         data.SyncData();
-        index.Seal(Count);
+
+        // Sealed even if sealing the index fails part-way (its file may be cut under the mapping,
+        // so a slot store could fault): the data is synced, recovery rebuilds such an index.
         IsSealed = true;
+        index.Seal(Count);
     }
 
-    /// <summary>Makes appended data and slots durable.</summary>
+    /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers.</summary>
     public void SyncData()
     {
+        long synced = Count;
         data.SyncData();
+
+        // Slots first, then the count vouching for them: else a power loss could pair it with stale slots.
+        index.Sync();
+        index.MarkSynced(synced);
         index.Sync();
     }
 
@@ -375,6 +370,21 @@ internal sealed class Segment
         {
             index.Dispose();
             data.Dispose();
+        }
+    }
+
+    /// <summary>Closes and removes a segment whose first append failed (never published: the caller holds the only lease); false when its files stay.</summary>
+    public bool Discard(IFileSystem fs)
+    {
+        Release();
+        try
+        {
+            DeleteFiles(fs);
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

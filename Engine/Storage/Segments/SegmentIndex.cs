@@ -12,9 +12,10 @@ namespace Quasar.Storage.Segments;
 /// slots below the segment's published count, which the writer raises only after the slots are
 /// written. <c>verified</c> goes from false to true once (a volatile write, after the check or the
 /// repair); <c>verifyLock</c> makes the first readers of an unverified index wait for one check,
-/// and the repair swaps <c>file</c>, <c>map</c> and <c>slots</c> under it. Only the last slot is
-/// read without waiting for verification (Head; recovery checked that slot against the data on
-/// open). The mapping is unmapped only when the owning segment's last lease is returned.
+/// and the repair swaps <c>file</c>, <c>map</c> and <c>slots</c> under it. No slot is read before
+/// verification outside that lock (Head asks <see cref="IsVerified"/> first and answers from the
+/// segment's recorded last sequence instead). The mapping is unmapped only when the owning
+/// segment's last lease is returned.
 /// </remarks>
 internal sealed unsafe class SegmentIndex : IDisposable
 {
@@ -234,17 +235,22 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// <summary>
     /// Makes a recovered index the active one: its slots were just checked, and its header is
     /// reset to the active state (a crash between sealing it and creating the next segment can
-    /// leave it marked sealed).
+    /// leave it marked sealed) with <paramref name="syncedSlots"/>, the slots whose data is known
+    /// to be on disk.
     /// </summary>
-    public void Activate()
+    public void Activate(long syncedSlots)
     {
-        if (header.State != IndexFormat.StateActive)
-        {
-            WriteHeader(new IndexFormat.Header(IndexFormat.StateActive, header.BaseSequence, 0, 0));
-        }
-
+        MarkSynced(syncedSlots);
         verified = true;
     }
+
+    /// <summary>
+    /// Records in the active header that the data of the first <paramref name="slotCount"/> slots
+    /// is on disk (only after the data sync: the header page may reach the disk at any time).
+    /// Recovery validates the data of every slot past it.
+    /// </summary>
+    public void MarkSynced(long slotCount) =>
+        WriteHeader(new IndexFormat.Header(IndexFormat.StateActive, header.BaseSequence, slotCount, 0));
 
     /// <summary>Encodes <paramref name="value"/> into the mapped header and remembers it.</summary>
     private void WriteHeader(IndexFormat.Header value)

@@ -25,14 +25,14 @@ namespace Quasar.Storage.Segments;
 /// writer and replaced whole (a volatile write) on a roll and on a delete. A reader captures it
 /// once and does all its arithmetic on that capture. Within a snapshot only the segments'
 /// committed counts move (forward, by whole batches), and a roll seals the last one before it
-/// publishes the next snapshot. <c>tailFile</c> belongs to the writer; readers learn the tail from
+/// publishes the next snapshot. <c>tailFile</c> and <c>leftover</c> belong to the writer; readers learn the tail from
 /// the snapshot.</item>
 /// <item><b>Publication order.</b> An append writes the batch record (and syncs it when writes are
 /// durable), then its index slots, then the segment's last sequence and data length, and last its
 /// count (<see cref="Segment.Count"/>, a volatile write): a reader that sees the count sees every
-/// slot and byte below it, never part of a batch. A roll seals the old segment and publishes the
-/// snapshot with the new, empty one before the new one's first batch commits; the search skips an
-/// empty last segment. Head, Read, Index and Length all derive from the same published counts,
+/// slot and byte below it, never part of a batch. A roll seals the old segment, appends the first
+/// batch to the new one, and only then publishes the snapshot with it: no reader ever sees a
+/// segment without a batch, and a first append that fails leaves nothing to unpublish. Head, Read, Index and Length all derive from the same published counts,
 /// and a reader reads a segment's count once per use (a second read could expose a batch from
 /// below the sequence it asked for).</item>
 /// <item><b>Leases.</b> Every segment is reference counted: the log holds one lease for as long as
@@ -55,6 +55,7 @@ internal sealed class SegmentLog : IDisposable
     private readonly long segmentSize;
     private readonly TailFile tailFile;
     private volatile SegmentSet state;
+    private string? leftover;
 
     private SegmentLog(StoreContext context, string name, long segmentSize, TailFile tailFile, SegmentSet state)
     {
@@ -115,18 +116,21 @@ internal sealed class SegmentLog : IDisposable
     /// within the size limits) whose encoded <paramref name="length"/> the ledger measured with
     /// <see cref="MeasureBatch"/>. One positional write, plus one data sync when writes are durable.
     /// </summary>
-    public void Append(ReadOnlySpan<Entry> entries, long length) =>
-        ActiveSegmentFor(entries, length).Append(entries, length, context.SyncWrites);
-
-    /// <summary>The segment the batch goes to: the active one when it has room, else a new one (sealing the full one and publishing the new snapshot first).</summary>
-    private Segment ActiveSegmentFor(ReadOnlySpan<Entry> entries, long length)
+    /// <exception cref="IOException">The write failed, or an earlier failure left files that only a reopen can sort out.</exception>
+    public void Append(ReadOnlySpan<Entry> entries, long length)
     {
+        if (leftover is not null)
+        {
+            throw new IOException($"A segment of a failed write could not be removed ('{leftover}'); reopen the store to recover it.");
+        }
+
         SegmentSet current = state;
         Segment? active = current.Count == 0 ? null : current[^1];
         if (active is not null && !active.IsSealed
-            && (active.Count == 0 || (active.DataLength + length <= segmentSize && active.Count + entries.Length <= active.SlotCapacity)))
+            && active.DataLength + length <= segmentSize && active.Count + entries.Length <= active.SlotCapacity)
         {
-            return active;
+            active.Append(entries, length, context.SyncWrites);
+            return;
         }
 
         if (active is not null && !active.IsSealed)
@@ -134,30 +138,60 @@ internal sealed class SegmentLog : IDisposable
             active.Seal();
         }
 
+        AppendToNewSegment(current, entries, length);
+    }
+
+    /// <summary>
+    /// Creates a segment named for the batch and sized for it, appends the batch, and only then
+    /// publishes the snapshot with it: a first append that fails leaves no segment behind (its
+    /// files are removed), so the next batch, whatever its sequences, gets a segment of its own.
+    /// </summary>
+    private void AppendToNewSegment(SegmentSet current, ReadOnlySpan<Entry> entries, long length)
+    {
         // A batch larger than a segment gets a segment of its own, sized for it.
         long slotCapacity = Math.Max(segmentSize, SegmentFormat.HeaderSize + length) / SegmentFormat.EntryHeaderSize;
         Segment created = Segment.Create(context.FileSystem, context.Directory, entries[0].Sequence, slotCapacity);
-        if (context.SyncWrites)
+        try
         {
-            context.FileSystem.SyncDirectory(context.Directory);
+            if (context.SyncWrites)
+            {
+                context.FileSystem.SyncDirectory(context.Directory);
+            }
+
+            created.Append(entries, length, context.SyncWrites);
+        }
+        catch
+        {
+            if (!created.Discard(context.FileSystem))
+            {
+                // Its files may hold the failed batch, under a name the next batch would not
+                // replace: recovery decides about them, so nothing more is written until a reopen.
+                leftover = created.DataPath;
+            }
+
+            throw;
         }
 
         state = current.WithRolled(created);
         Log.SegmentRolled(context.Logger, name, created.DataPath);
-        return created;
     }
 
     /// <summary>
     /// Deletes every entry at or below <paramref name="newTail"/> (which the ledger has checked
-    /// lies above the current tail and at or below Head): persists the tail first, then publishes
-    /// the snapshot without the sealed segments that hold nothing above it, then unlinks them.
+    /// lies above the current tail and at or below Head): persists the tail first (synced whenever
+    /// segments are unlinked), then publishes the snapshot without the sealed segments that hold
+    /// nothing above it, then unlinks them.
     /// Returns how many entries were removed.
     /// </summary>
     public long Delete(ulong newTail)
     {
         SegmentSet current = state;
-        tailFile.Write(newTail, context.SyncWrites);
         SegmentSet next = current.WithTail(newTail, out Segment[] dead);
+
+        // An unlink can reach the disk before an unsynced tail does; a power loss between them
+        // would bring deleted entries of the surviving segments back (FORMAT.md, invariant 4).
+        // So a delete that unlinks syncs the tail even without SyncWrites.
+        tailFile.Write(newTail, context.SyncWrites || dead.Length > 0);
         state = next;
         Unlink(context, name, dead, newTail);
         return next.FirstLive - current.FirstLive;

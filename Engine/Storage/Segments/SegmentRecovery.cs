@@ -126,8 +126,8 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             ReadDataHeader(data, baseSequence);
             long capacity = Math.Max(segmentSize, data.Length) / SegmentFormat.EntryHeaderSize;
             index = OpenActiveIndex(Path.ChangeExtension(dataPath, Segment.IndexExtension), baseSequence, capacity);
-            BatchScanner.Result recovered = RecoverTail(data, index);
-            index.Activate();
+            BatchScanner.Result recovered = RecoverTail(data, index, out long synced);
+            index.Activate(synced);
             if (recovered.SlotCount == 0)
             {
                 index.Dispose();
@@ -303,13 +303,20 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
     }
 
     /// <summary>
-    /// Finds the trusted prefix of the active index (slots that pass their checks and increase),
-    /// steps back to the start of its last batch, and validates every batch from there to the end
-    /// of the file, rewriting their slots. Whatever fails validation at the end is a torn write and
-    /// is truncated; slots past the new end are cleared. Returns what the data holds now.
+    /// Finds the trusted prefix of the active index (slots that pass their checks and increase,
+    /// and whose data the header records as synced), steps back to the start of its last batch,
+    /// and validates every batch from there to the end of the file, rewriting their slots.
+    /// Whatever fails validation at the end is a torn write and is truncated; slots past the new
+    /// end are cleared. Returns what the data holds now, and in <paramref name="synced"/> how many
+    /// of its slots are known to be on disk.
     /// </summary>
-    private BatchScanner.Result RecoverTail(IStorageFile data, SegmentIndex index)
+    private BatchScanner.Result RecoverTail(IStorageFile data, SegmentIndex index, out long synced)
     {
+        // Slots past the synced count are not trusted, however plausible: after a power loss
+        // their index page can be on disk while the data under them was lost (a zero-filled
+        // hole), so their data is validated. That costs a read of what was written since the
+        // last sync; an index from before this rule (count 0 while active) is validated whole.
+        long syncedSlots = index.Header.SlotCount;
         long capacity = index.SlotCapacity;
         long dataLength = data.Length;
         long trusted = 0;
@@ -328,6 +335,8 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
 
         long written = trusted;
+        trusted = Math.Min(trusted, syncedSlots);
+
         while (written < capacity && !index.IsSlotEmpty(written))
         {
             written++; // damaged or stale slots past the trusted prefix, cleared below
@@ -349,7 +358,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
 
         if (result.FailedAt >= 0)
         {
-            long durableAfter = BatchScanner.FindDurableBatchAfter(data, result.FailedAt);
+            long durableAfter = BatchScanner.FindDurableBatchAfter(data, result.FailedAt, result.LastSequence);
             if (durableAfter >= 0)
             {
                 throw new CorruptionException(data.Path, result.FailedAt, $"{result.Problem}; a complete durable batch follows at offset {durableAfter}, so this is damage, not a torn write");
@@ -358,8 +367,10 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             Log.TailTruncated(logger, data.Path, result.ValidEnd, dataLength - result.ValidEnd, result.Problem!);
             data.SetLength(result.ValidEnd);
             data.SyncData();
+            syncedSlots = result.SlotCount; // the sync covered everything the file still holds
         }
 
+        synced = Math.Min(syncedSlots, result.SlotCount);
         index.ClearSlots(result.SlotCount, Math.Max(written, result.SlotCount));
         return result;
     }
