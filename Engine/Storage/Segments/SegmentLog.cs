@@ -57,6 +57,11 @@ internal sealed class SegmentLog : IDisposable
     private volatile SegmentSet state;
     private string? leftover;
 
+    // Whether a segment was created since the directory was last synced (writer only): without
+    // SyncWrites a roll does not sync the directory, so Sync must, or a power loss after it could
+    // forget the new segment's name (storage review F11).
+    private bool directoryUnsynced;
+
     private SegmentLog(StoreContext context, string name, long segmentSize, TailFile tailFile, SegmentSet state)
     {
         this.context = context;
@@ -156,6 +161,10 @@ internal sealed class SegmentLog : IDisposable
             if (context.SyncWrites)
             {
                 context.FileSystem.SyncDirectory(context.Directory);
+            }
+            else
+            {
+                directoryUnsynced = true;
             }
 
             created.Append(entries, length, context.SyncWrites);
@@ -333,6 +342,11 @@ internal sealed class SegmentLog : IDisposable
         }
 
         tailFile.Sync();
+        if (directoryUnsynced)
+        {
+            context.FileSystem.SyncDirectory(context.Directory);
+            directoryUnsynced = false;
+        }
     }
 
     /// <summary>Syncs and closes every file (no call may be in flight).</summary>
