@@ -172,7 +172,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         try
         {
             IndexFormat.Header header = index.Header;
-            string? problem = CheckLastSlotAgainstData(data, index, baseSequence, header.SlotCount, out long dataLength, out ulong lastSequence);
+            string? problem = SealedIndexCheck.LastSlotAgainstData(data, index, baseSequence, header.SlotCount, out long dataLength, out ulong lastSequence);
             if (problem is not null)
             {
                 if (index.SlotsMatchChecksum())
@@ -198,57 +198,6 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
                 index.Dispose();
             }
         }
-    }
-
-    /// <summary>
-    /// The last slot of a sealed index must pass its check and name the last entry of the data
-    /// file, which must end exactly at the end of the file; otherwise the index is rebuilt.
-    /// </summary>
-    private static string? CheckLastSlotAgainstData(IStorageFile data, SegmentIndex index, ulong baseSequence, long slots, out long dataLength, out ulong lastSequence)
-    {
-        dataLength = 0;
-        lastSequence = 0;
-        if (!index.TryGetSlot(slots - 1, out IndexFormat.Slot last) || !index.TryGetSlot(0, out IndexFormat.Slot first))
-        {
-            return "index slot damaged";
-        }
-
-        if (first.Offset != SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize || first.Sequence != baseSequence)
-        {
-            return "first index slot does not match the data";
-        }
-
-        dataLength = data.Length;
-        if (!TryReadEntryAt(data, last, dataLength, out long entryEnd) || entryEnd != dataLength)
-        {
-            return "last index slot does not match the data";
-        }
-
-        lastSequence = last.Sequence;
-        return null;
-    }
-
-    /// <summary>Whether the entry <paramref name="slot"/> names is where it says and verifies; <paramref name="entryEnd"/> is where it ends.</summary>
-    private static bool TryReadEntryAt(IStorageFile data, IndexFormat.Slot slot, long dataLength, out long entryEnd)
-    {
-        entryEnd = 0;
-        if (slot.Offset + SegmentFormat.EntryHeaderSize > dataLength)
-        {
-            return false;
-        }
-
-        Span<byte> header = stackalloc byte[SegmentFormat.EntryHeaderSize];
-        data.Read(header, slot.Offset);
-        SegmentFormat.EntryHeader entry = SegmentFormat.ReadEntryHeader(header);
-        entryEnd = slot.Offset + SegmentFormat.EntryHeaderSize + entry.PayloadLength;
-        if (entry.Sequence != slot.Sequence || entryEnd > dataLength)
-        {
-            return false;
-        }
-
-        using SpanOwner<byte> payload = SpanOwner<byte>.Allocate(entry.PayloadLength, AllocationMode.Clear);
-        data.Read(payload.Span, slot.Offset + SegmentFormat.EntryHeaderSize);
-        return SegmentFormat.EntryChecksum(entry.Sequence, payload.Span) == entry.Checksum;
     }
 
     /// <summary>The lazy slot verification's repair: rebuilds a sealed index whose slots failed their checksum.</summary>
