@@ -14,6 +14,9 @@ namespace Quasar.Storage.Segments;
 /// </summary>
 internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
 {
+    // Whether recovery removed files from the directory, which then needs a sync.
+    private bool removedFiles;
+
     /// <summary>
     /// Prepares the log's directory, reads its tail file, opens and repairs its segments in
     /// sequence order, and unlinks the sealed segments that hold nothing above the tail.
@@ -22,14 +25,23 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
     public static (TailFile TailFile, SegmentSet Segments) Open(StoreContext context, string name, long segmentSize)
     {
         context.PrepareDirectory();
+        bool tailCreated = !context.FileSystem.FileExists(context.PathOf(TailFile.FileName));
         TailFile tailFile = TailFile.Open(context.FileSystem, context.PathOf(TailFile.FileName));
         var segments = new List<Segment>();
         try
         {
-            new SegmentRecovery(context.FileSystem, context.Logger).OpenSegments(context.Directory, name, segmentSize, segments);
+            var recovery = new SegmentRecovery(context.FileSystem, context.Logger);
+            recovery.OpenSegments(context.Directory, name, segmentSize, segments);
             ulong tail = tailFile.Tail;
             SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
             SegmentLog.Unlink(context, name, dead, tail);
+            if (tailCreated || recovery.removedFiles)
+            {
+                // A removed empty segment that a later power loss brought back would make its
+                // predecessor, appended to since, open as sealed (storage review F11).
+                context.FileSystem.SyncDirectory(context.Directory);
+            }
+
             return (tailFile, opened);
         }
         catch
@@ -342,5 +354,6 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         Log.FileRemoved(logger, dataPath, reason);
         fs.Delete(Path.ChangeExtension(dataPath, Segment.IndexExtension));
         fs.Delete(dataPath);
+        removedFiles = true;
     }
 }
