@@ -25,7 +25,6 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
     public static (TailFile TailFile, SegmentSet Segments) Open(StoreContext context, string name, long segmentSize)
     {
         context.PrepareDirectory();
-        bool tailCreated = !context.FileSystem.FileExists(context.PathOf(TailFile.FileName));
         TailFile tailFile = TailFile.Open(context.FileSystem, context.PathOf(TailFile.FileName));
         var segments = new List<Segment>();
         try
@@ -35,7 +34,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             ulong tail = tailFile.Tail;
             SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
             SegmentLog.Unlink(context, name, dead, tail);
-            if (tailCreated || recovery.removedFiles)
+            if (tailFile.Created || recovery.removedFiles)
             {
                 // A removed empty segment that a later power loss brought back would make its
                 // predecessor, appended to since, open as sealed (storage review F11).

@@ -49,6 +49,9 @@ internal sealed class TailFile : IDisposable
     /// <summary>The last persisted tail.</summary>
     public ulong Tail { get; private set; }
 
+    /// <summary>Whether <see cref="Open"/> created the file: its name is durable only once the directory is synced.</summary>
+    public bool Created { get; private init; }
+
     /// <summary>Reads the tail file; a missing file means tail 0.</summary>
     /// <exception cref="CorruptionException">Both copies are damaged, or a copy names an unknown version.</exception>
     public static TailFile Open(IFileSystem fs, string path)
@@ -59,7 +62,7 @@ internal sealed class TailFile : IDisposable
         {
             if (!existed || file.Length == 0)
             {
-                return new TailFile(file, 0, 0);
+                return new TailFile(file, 0, 0) { Created = !existed };
             }
 
             Span<byte> buffer = stackalloc byte[RecordSize];
