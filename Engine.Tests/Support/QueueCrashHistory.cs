@@ -138,6 +138,8 @@ public sealed class QueueCrashHistory
         Assert.True(first >= previousFirst, $"{state}: a durable mark was lost");
         Assert.All(previousBeyond, p => Assert.True(p <= first || Array.IndexOf(beyond, p) >= 0, $"{state}: the durable mark {p} was lost"));
         Assert.True(tail <= first, $"{state}, but the cleaner deleted up to {tail}");
+        int window = CrashProtocol.QueueConsumerWindows[Array.IndexOf(CrashProtocol.QueueConsumers, consumer)];
+        Assert.True(beyond.Length <= window, $"{state}: more positions beyond the first than its Window {window} allows");
         Assert.All(beyond, p => Assert.True(p > first && p <= head, $"{state}: {p} lies beyond Head {head} or not beyond the first position"));
         for (ulong sequence = previousFirst + 1; sequence <= first; sequence++)
         {

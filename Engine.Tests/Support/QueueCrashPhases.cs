@@ -5,7 +5,7 @@ namespace Quasar.Tests.Support;
 /// <summary>
 /// Where the queue crash test's kills landed, told from what each kill left behind: a table
 /// rewrite's temporary file (killed during a rewrite), a segment recovery removed as incomplete
-/// (during a roll), segments at or below the tail that recovery unlinked (during a cleaning, after
+/// or an index it rebuilt (during a roll, or the seal before one), segments at or below the tail that recovery unlinked (during a cleaning, after
 /// the tail was persisted), and torn tails of a segment or the table (during a write). Plus the
 /// work the children reported doing: rolls, cleanings and rewrites.
 /// </summary>
@@ -13,6 +13,7 @@ public sealed class QueueCrashPhases
 {
     // The event ids of Engine/Diagnostics/Log.cs.
     private const int TailTruncated = 11;
+    private const int IndexRebuilt = 12;
     private const int FileRemoved = 13;
     private const int SegmentDeleted = 15;
 
@@ -43,10 +44,11 @@ public sealed class QueueCrashPhases
             {
                 FileRemoved when file.EndsWith("table.log.tmp", StringComparison.Ordinal) => "table rewrite",
                 FileRemoved when file.EndsWith(".seg", StringComparison.Ordinal) => "segment roll",
+                IndexRebuilt => "segment roll or seal (index rebuilt)",
                 SegmentDeleted => "cleaning (segments unlinked after the tail)",
                 TailTruncated when file.EndsWith(".seg", StringComparison.Ordinal) => "ledger write (torn tail)",
                 TailTruncated => "table write (torn tail)",
-                _ when message.Level >= LogLevel.Warning => $"other: {message.Message}",
+                _ when message.Level >= LogLevel.Warning => $"other: event {message.EventId.Id} on {Path.GetFileName(file)}",
                 _ => null,
             };
             if (phase is not null)

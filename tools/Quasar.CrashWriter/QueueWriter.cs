@@ -42,8 +42,8 @@ internal static class QueueWriter
         });
         CrashProtocol.Emit(stdout, CrashProtocol.QueueReady(queue.Ledger.Head, queue.Ledger.Tail));
 
-        using RecordingConsumer first = RecordingConsumer.Start(queue, CrashProtocol.QueueConsumers[0], CrashProtocol.ConsumerRecordsPath(args[1], CrashProtocol.QueueConsumers[0]), new Random(random.Next()));
-        using RecordingConsumer second = RecordingConsumer.Start(queue, CrashProtocol.QueueConsumers[1], CrashProtocol.ConsumerRecordsPath(args[1], CrashProtocol.QueueConsumers[1]), new Random(random.Next()));
+        using RecordingConsumer first = StartConsumer(queue, 0, args[1], random);
+        using RecordingConsumer second = StartConsumer(queue, 1, args[1], random);
         _ = TableBallast.Start(queue.Table, new Random(random.Next()));
         Producer producer = queue.CreateProducer(new ProducerOptions { Batch = random.Next(1, 17) });
 
@@ -76,5 +76,11 @@ internal static class QueueWriter
 
         Console.Error.WriteLine("Quasar.CrashWriter queue: not killed within a minute; exiting.");
         return 3;
+    }
+
+    private static RecordingConsumer StartConsumer(Queue queue, int index, string recordsDirectory, Random random)
+    {
+        string name = CrashProtocol.QueueConsumers[index];
+        return RecordingConsumer.Start(queue, name, CrashProtocol.QueueConsumerWindows[index], CrashProtocol.ConsumerRecordsPath(recordsDirectory, name), new Random(random.Next()));
     }
 }

@@ -5,15 +5,17 @@ namespace Quasar.CrashWriter;
 
 /// <summary>
 /// One named consumer of the queue mode. For every entry delivered it appends
-/// <see cref="CrashProtocol.ConsumerRecord"/> to its own records file and syncs it to disk, and only
-/// then may mark the entry: so every mark the table holds names an entry the file holds. It holds
+/// <see cref="CrashProtocol.ConsumerRecord"/> to its own records file, and syncs the file to disk
+/// before it marks any of the entries it holds: so every mark the table holds names an entry the
+/// file holds. It holds
 /// up to a few processed entries and marks them in a shuffled order (now and then with one
 /// cumulative mark), so the stored position lists carry positions beyond the first one.
-/// Its options (Batch, Window, Skip, Timeout) are drawn from the seed.
+/// Its Window is fixed (<see cref="CrashProtocol.QueueConsumerWindows"/>); Batch, Skip and Timeout
+/// are drawn from the seed.
 /// </summary>
 /// <remarks>
 /// One task reads, records and marks; <see cref="Processed"/> is the only state other threads read
-/// (the producer's throttle), published with a volatile write after each record is synced.
+/// (the producer's throttle), published with a volatile write after the records are synced.
 /// </remarks>
 internal sealed class RecordingConsumer : IDisposable
 {
@@ -31,13 +33,12 @@ internal sealed class RecordingConsumer : IDisposable
         this.holdLimit = holdLimit;
     }
 
-    /// <summary>The last sequence this consumer recorded in this process (0 before the first).</summary>
+    /// <summary>The last sequence this consumer recorded and synced in this process (0 before the first).</summary>
     public ulong Processed => (ulong)Volatile.Read(ref processed);
 
     /// <summary>Creates the consumer <paramref name="name"/> on <paramref name="queue"/> and starts its loop.</summary>
-    public static RecordingConsumer Start(Queue queue, string name, string recordsPath, Random random)
+    public static RecordingConsumer Start(Queue queue, string name, int window, string recordsPath, Random random)
     {
-        int window = random.Next(1, 17);
         int skip = random.Next(0, window);
         Consumer consumer = queue.CreateConsumer(new ConsumerOptions
         {
@@ -50,7 +51,7 @@ internal sealed class RecordingConsumer : IDisposable
             Errors = error => Console.Error.WriteLine($"consumer {name}: {error}"),
         });
 
-        // Unbuffered: each record goes to the file with one write, then Flush(true) syncs it.
+        // Unbuffered: each record reaches the file with one write; MarkHeld syncs them (Flush(true)) before marking.
         var records = new FileStream(recordsPath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
         var started = new RecordingConsumer(consumer, records, random, random.Next(1, window + 1));
         _ = Task.Run(() => started.RunAsync(name));
@@ -97,16 +98,18 @@ internal sealed class RecordingConsumer : IDisposable
     {
         string line = CrashProtocol.ConsumerRecord(entry.Sequence, Encoding.ASCII.GetString(entry.Payload.Span));
         records.Write(Encoding.ASCII.GetBytes(line + "\n"));
-        records.Flush(flushToDisk: true);
-        Volatile.Write(ref processed, (long)entry.Sequence);
     }
 
+    /// <summary>Syncs the records of the held entries, then marks them.</summary>
     private void MarkHeld(List<ulong> held)
     {
         if (held.Count == 0)
         {
             return;
         }
+
+        records.Flush(flushToDisk: true);
+        Volatile.Write(ref processed, (long)held[^1]);
 
         if (random.Next(4) == 0)
         {
