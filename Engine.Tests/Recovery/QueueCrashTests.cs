@@ -15,7 +15,9 @@ namespace Quasar.Tests.Recovery;
 /// directory, and checks after each kill what <see cref="QueueCrashHistory"/> lists (no durable
 /// mark lost or delivered again, nothing cleaned that a consumer had not durably marked, every
 /// acknowledged entry kept or processed by all, nothing delivered that was never written) and
-/// that the consistency checker finds no error, before and after recovery.
+/// that the consistency checker finds no error, before and after recovery. The test recovers and
+/// checks a copy of the directory: the next child recovers the killed directory itself, with its
+/// consumers, producer and cleaner starting on it at once, and must find the state the copy showed.
 /// QUASAR_CRASH_ITERATIONS sets the number of kills (default 10 here); QUASAR_CRASH_SEED replays a
 /// run (the seed is printed in the test output and in every failure message).
 /// </summary>
@@ -51,7 +53,7 @@ public sealed class QueueCrashTests(ITestOutputHelper output) : IDisposable
             string context = $"iteration {iteration} (QUASAR_CRASH_SEED={masterSeed}, child seed {seed}, killed {delay} ms after ready)";
             try
             {
-                IReadOnlyList<string> landed = CheckIteration(db, run, records, history, phases, ref generation);
+                IReadOnlyList<string> landed = CheckIteration(db, Path.Combine(temp.Path, "recovered"), run, records, history, phases, ref generation);
                 output.WriteLine($"iteration {iteration}: child seed {seed}, kill after {delay} ms, {run.Acknowledged.Count} acks, {run.Rolls} rolls, {run.Cleanings} cleanings; Head {history.Head}, Tail {history.Tail}{(landed.Count == 0 ? string.Empty : "; landed during " + string.Join(", ", landed))}");
             }
             catch (Exception error)
@@ -65,7 +67,7 @@ public sealed class QueueCrashTests(ITestOutputHelper output) : IDisposable
     }
 
     private static IReadOnlyList<string> CheckIteration(
-        string db, QueueCrashRun run, Dictionary<string, QueueCrashRecords> records, QueueCrashHistory history, QueueCrashPhases phases, ref ulong generation)
+        string db, string copy, QueueCrashRun run, Dictionary<string, QueueCrashRecords> records, QueueCrashHistory history, QueueCrashPhases phases, ref ulong generation)
     {
         Assert.True(run.Ready, "the child never reported it was ready");
         Assert.False(run.ExitedBeforeKill, $"the child exited on its own with code {run.ExitCode}");
@@ -83,14 +85,15 @@ public sealed class QueueCrashTests(ITestOutputHelper output) : IDisposable
             history.Deliver(consumer, file.ReadNew());
         }
 
+        LedgerFiles.CopyDirectory(db, copy);
         var recovery = new TestLogger();
-        using (var open = Db.Open(db, new DbOptions { SyncWrites = true, SegmentSize = CrashProtocol.SegmentSize, Logger = recovery }))
+        using (var open = Db.Open(copy, new DbOptions { SyncWrites = true, SegmentSize = CrashProtocol.SegmentSize, Logger = recovery }))
         using (var queue = Queue.Open(open, new QueueOptions { Prefix = Prefix }))
         {
             history.CheckRecovered(queue.Ledger, queue.Table);
         }
 
-        StoreCheck.AssertNoErrors(db, "after recovery and a clean close");
+        StoreCheck.AssertNoErrors(copy, "after recovery and a clean close");
         foreach (QueueCrashRecords file in records.Values)
         {
             file.DropTornLine();
