@@ -32,6 +32,9 @@ internal static class QueueWriter
         var random = new Random(seed);
         using Stream stdout = Console.OpenStandardOutput();
         using var db = Db.Open(args[0], new DbOptions { SyncWrites = true, SegmentSize = CrashProtocol.SegmentSize, Logger = new PhaseMarkers(stdout) });
+        // The state recovery left, read before the queue's cleaner starts: its first pass may
+        // delete before the ready line is out (and print its marker before it).
+        (ulong recoveredHead, ulong recoveredTail) = RecoveredState(db, args[2]);
         using var queue = Queue.Open(db, new QueueOptions
         {
             Prefix = args[2],
@@ -40,7 +43,7 @@ internal static class QueueWriter
             CleanInterval = TimeSpan.FromMilliseconds(random.Next(1, 6)),
             CleanErrors = error => Console.Error.WriteLine($"cleaner: {error}"),
         });
-        CrashProtocol.Emit(stdout, CrashProtocol.QueueReady(queue.Ledger.Head, queue.Ledger.Tail));
+        CrashProtocol.Emit(stdout, CrashProtocol.QueueReady(recoveredHead, recoveredTail));
 
         using RecordingConsumer first = StartConsumer(queue, 0, args[1], random);
         using RecordingConsumer second = StartConsumer(queue, 1, args[1], random);
@@ -76,6 +79,13 @@ internal static class QueueWriter
 
         Console.Error.WriteLine("Quasar.CrashWriter queue: not killed within a minute; exiting.");
         return 3;
+    }
+
+    /// <summary>Opens the queue's ledger alone (recovering it), reads Head and Tail, and closes it again.</summary>
+    private static (ulong Head, ulong Tail) RecoveredState(Db db, string prefix)
+    {
+        using var ledger = Ledger.Open(db, new LedgerOptions { Prefix = prefix + ":l" });
+        return (ledger.Head, ledger.Tail);
     }
 
     private static RecordingConsumer StartConsumer(Queue queue, int index, string recordsDirectory, Random random)
