@@ -48,7 +48,7 @@ public sealed class QueueCrashTests(ITestOutputHelper output) : IDisposable
         for (int iteration = 0; iteration < iterations; iteration++)
         {
             int seed = random.Next();
-            int delay = random.Next(30, 301);
+            int delay = random.Next(5, 301);
             QueueCrashRun run = QueueCrashRun.RunAndKill(db, recordsDirectory, Prefix, seed, TimeSpan.FromMilliseconds(delay));
             string context = $"iteration {iteration} (QUASAR_CRASH_SEED={masterSeed}, child seed {seed}, killed {delay} ms after ready)";
             try
