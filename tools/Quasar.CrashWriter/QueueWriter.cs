@@ -40,7 +40,8 @@ internal static class QueueWriter
             Prefix = args[2],
             LedgerCache = random.Next(2) == 0 ? 0 : 256,
             TableCache = random.Next(2) == 0,
-            CleanInterval = TimeSpan.FromMilliseconds(random.Next(1, 6)),
+            // Every few ms (a segment at a time), or every few dozen ms (several segments unlinked at once).
+            CleanInterval = TimeSpan.FromMilliseconds(random.Next(2) == 0 ? random.Next(1, 6) : random.Next(20, 81)),
             CleanErrors = error => Console.Error.WriteLine($"cleaner: {error}"),
         });
         CrashProtocol.Emit(stdout, CrashProtocol.QueueReady(recoveredHead, recoveredTail));
