@@ -18,6 +18,10 @@ namespace Quasar.CrashWriter;
 /// <item>Table mode (<see cref="TableArguments"/>): <c>ready &lt;names&gt; &lt;max position&gt;</c>, then
 /// <c>try &lt;name&gt; &lt;values&gt;</c> / <c>set &lt;name&gt; &lt;values&gt;</c> around each Set and
 /// <c>try-del &lt;name&gt;</c> / <c>del &lt;name&gt;</c> around each Delete.</item>
+/// <item>Queue mode (<see cref="QueueArguments"/>): <c>ready &lt;head&gt; &lt;tail&gt;</c>, then <c>ack &lt;s&gt; &lt;s&gt;</c>
+/// after the producer acknowledged entry s, and the phase markers <c>roll</c> and <c>clean</c> after
+/// each segment roll and each cleaning that deleted something. Its consumers report what they
+/// processed in files of their own (<see cref="ConsumerRecordsPath"/>), not on stdout.</item>
 /// </list>
 /// </summary>
 internal static class CrashProtocol
@@ -52,6 +56,34 @@ internal static class CrashProtocol
     /// <summary>Keyword of the line announcing a Set.</summary>
     public const string TrySet = "try";
 
+    /// <summary>The first argument that selects the queue mode.</summary>
+    public const string QueueMode = "queue";
+
+    /// <summary>The names of the queue mode's two consumers.</summary>
+    public static readonly string[] QueueConsumers = ["alpha", "beta"];
+
+    /// <summary>
+    /// The Window of each of <see cref="QueueConsumers"/>, the same in every run: a consumer
+    /// restarted with a smaller Window than its stored list needs delivers some stored marks again
+    /// (the engine's choice where API.md is silent), which the test must not mistake for a lost mark.
+    /// </summary>
+    public static readonly int[] QueueConsumerWindows = [8, 3];
+
+    /// <summary>
+    /// Names the queue mode's ballast writer sets in the queue's table, to drive the file through
+    /// rewrites. Their positions lie far above any sequence, so the cleaner never waits for them.
+    /// </summary>
+    public const string BallastPrefix = "ballast-";
+
+    /// <summary>The lowest position a ballast name holds.</summary>
+    public const ulong BallastBase = 1UL << 62;
+
+    /// <summary>Queue mode marker: a ledger segment rolled.</summary>
+    public const string RollMarker = "roll";
+
+    /// <summary>Queue mode marker: a cleaning pass deleted entries.</summary>
+    public const string CleanMarker = "clean";
+
     /// <summary>Keyword of the line reporting a Set returned.</summary>
     public const string SetDone = "set";
 
@@ -69,8 +101,47 @@ internal static class CrashProtocol
     /// <summary>Usage of the ledger mode.</summary>
     public const string LedgerUsage = "Quasar.CrashWriter <db directory> <prefix> <seed> [sync|nosync]";
 
+    /// <summary>Usage of the queue mode.</summary>
+    public const string QueueUsage = "Quasar.CrashWriter queue <db directory> <records directory> <prefix> <seed>";
+
     /// <summary>Usage of the table mode.</summary>
     public const string TableUsage = "Quasar.CrashWriter table <db directory> <prefix> <seed> [hot|bulk]";
+
+    /// <summary>The command line of the queue mode.</summary>
+    public static string[] QueueArguments(string directory, string recordsDirectory, string prefix, int seed) =>
+        [QueueMode, directory, recordsDirectory, prefix, seed.ToString(CultureInfo.InvariantCulture)];
+
+    /// <summary>The queue mode's first line: the ledger's Head and Tail it found.</summary>
+    public static string QueueReady(ulong head, ulong tail) =>
+        string.Create(CultureInfo.InvariantCulture, $"{ReadyKeyword} {head} {tail}");
+
+    /// <summary>
+    /// The queue mode's payload: <c>q&lt;sequence&gt;:</c> and a filler whose length and letter depend
+    /// on the sequence, so a consumer's record of it proves it got the bytes written for it. Up to
+    /// 160 bytes: a <see cref="SegmentSize"/> segment holds a few dozen, so the ledger rolls often.
+    /// </summary>
+    public static string QueuePayloadText(ulong sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"q{sequence}:") + new string((char)('a' + (int)(sequence % 26)), (int)(sequence * 7919 % 151));
+
+    /// <summary>The bytes of <see cref="QueuePayloadText"/> (ASCII).</summary>
+    public static byte[] QueuePayload(ulong sequence) => Encoding.ASCII.GetBytes(QueuePayloadText(sequence));
+
+    /// <summary>The append-only file in which consumer <paramref name="consumer"/> records every entry it processed.</summary>
+    public static string ConsumerRecordsPath(string recordsDirectory, string consumer) => Path.Combine(recordsDirectory, consumer + ".log");
+
+    /// <summary>One line of a consumer's records: the sequence and the payload it was delivered with (no newline).</summary>
+    public static string ConsumerRecord(ulong sequence, string payload) =>
+        string.Create(CultureInfo.InvariantCulture, $"{sequence} {payload}");
+
+    /// <summary>Reads a <see cref="ConsumerRecord"/> line; false when it is malformed.</summary>
+    public static bool TryParseConsumerRecord(string line, out ulong sequence, out string payload)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        int space = line.IndexOf(' ', StringComparison.Ordinal);
+        payload = space < 0 ? string.Empty : line[(space + 1)..];
+        sequence = 0;
+        return space > 0 && ulong.TryParse(line.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+    }
 
     /// <summary>The command line of the ledger mode.</summary>
     public static string[] LedgerArguments(string directory, string prefix, int seed, bool syncWrites) =>
@@ -180,11 +251,15 @@ internal static class CrashProtocol
             && int.TryParse(fields[2].AsSpan("count=".Length), NumberStyles.None, CultureInfo.InvariantCulture, out count);
     }
 
-    /// <summary>Prints one line with a single write, flushed at once.</summary>
+    /// <summary>Prints one line with a single write, flushed at once; threads emitting at once never interleave.</summary>
     public static void Emit(Stream stdout, string line)
     {
         ArgumentNullException.ThrowIfNull(stdout);
-        stdout.Write(Encoding.ASCII.GetBytes(line + "\n"));
-        stdout.Flush();
+        byte[] bytes = Encoding.ASCII.GetBytes(line + "\n");
+        lock (stdout)
+        {
+            stdout.Write(bytes);
+            stdout.Flush();
+        }
     }
 }

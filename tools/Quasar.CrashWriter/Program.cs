@@ -4,6 +4,7 @@ using Quasar.CrashWriter;
 // with SIGKILL. The first argument picks the mode (CrashProtocol.cs states what both sides agree on):
 //   ledger (Recovery/CrashTests.cs):      LedgerWriter.cs
 //   table (Recovery/TableCrashTests.cs):  TableWriter.cs
-return args.Length > 0 && args[0] == CrashProtocol.TableMode
-    ? TableWriter.Run(args.AsSpan(1))
+//   queue (Recovery/QueueCrashTests.cs):  QueueWriter.cs
+return args.Length > 0 && args[0] == CrashProtocol.TableMode ? TableWriter.Run(args.AsSpan(1))
+    : args.Length > 0 && args[0] == CrashProtocol.QueueMode ? QueueWriter.Run(args.AsSpan(1))
     : LedgerWriter.Run(args);
