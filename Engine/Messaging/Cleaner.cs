@@ -34,7 +34,7 @@ public sealed class Cleaner : IDisposable, IAttachment
     /// <param name="options">The cleaner's options.</param>
     /// <exception cref="ArgumentOutOfRangeException">Interval is not above zero, or Retention or Threshold is negative.</exception>
     /// <exception cref="ArgumentException">Tables holds a null.</exception>
-    /// <exception cref="ObjectDisposedException">The ledger's database is disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger or its database is disposed.</exception>
     public Cleaner(Ledger ledger, CleanerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -48,6 +48,7 @@ public sealed class Cleaner : IDisposable, IAttachment
             throw new ArgumentException("Tables must not hold null.", nameof(options));
         }
 
+        ledger.ThrowIfDisposed();
         this.ledger = ledger;
         this.options = options;
         tables = [.. options.Tables.Distinct().OrderBy(t => t.LockOrder)];

@@ -136,6 +136,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <exception cref="ArgumentOutOfRangeException">Batch or Window below 1, or a negative Skip, Timeout or Deadline.</exception>
     /// <exception cref="ArgumentException">Skip is not below Window.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="table"/> is null for a named consumer.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger, the table or their database is disposed; nothing is stored.</exception>
     public Consumer(Ledger ledger, Table? table, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -156,6 +157,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
             ArgumentNullException.ThrowIfNull(table, nameof(table));
         }
 
+        ledger.ThrowIfDisposed();
         this.ledger = ledger;
         this.table = table;
         this.options = options;

@@ -33,7 +33,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// <param name="options">The producer's options.</param>
     /// <exception cref="ArgumentOutOfRangeException">Batch is below 1, or Timeout, Retry or Delay is negative.</exception>
     /// <exception cref="ArgumentException">Retry is above 0 while Delay is zero.</exception>
-    /// <exception cref="ObjectDisposedException">The ledger's database is disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger or its database is disposed.</exception>
     public Producer(Ledger ledger, ProducerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -47,6 +47,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
             throw new ArgumentException("Retry above 0 needs a Delay above 0.", nameof(options));
         }
 
+        ledger.ThrowIfDisposed();
         this.ledger = ledger;
         this.options = options;
         logger = ledger.Db.Logger;
