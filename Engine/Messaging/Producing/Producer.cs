@@ -31,7 +31,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// <summary>Creates the producer and starts its loop.</summary>
     /// <param name="ledger">The ledger to write to.</param>
     /// <param name="options">The producer's options.</param>
-    /// <exception cref="ArgumentOutOfRangeException">Batch is below 1, or Timeout, Retry or Delay is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Batch is below 1, Timeout, Retry or Delay is negative, or Timeout or Delay is longer than about 49.7 days (the longest timer).</exception>
     /// <exception cref="ArgumentException">Retry is above 0 while Delay is zero.</exception>
     /// <exception cref="ObjectDisposedException">The ledger or its database is disposed.</exception>
     public Producer(Ledger ledger, ProducerOptions options)
@@ -42,6 +42,8 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Timeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retry, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Delay, TimeSpan.Zero, nameof(options));
+        TimerLimit.ThrowIfBeyond(options.Timeout, nameof(options.Timeout), nameof(options));
+        TimerLimit.ThrowIfBeyond(options.Delay, nameof(options.Delay), nameof(options));
         if (options.Retry > 0 && options.Delay == TimeSpan.Zero)
         {
             throw new ArgumentException("Retry above 0 needs a Delay above 0.", nameof(options));
