@@ -4,6 +4,7 @@ using Quasar.Diagnostics;
 using Quasar.Lifecycle;
 using Quasar.Storage;
 using Quasar.Storage.Files;
+using Quasar.Storage.Segments;
 
 namespace Quasar;
 
@@ -49,12 +50,13 @@ public sealed class Db : IDisposable
     /// <param name="options">Options; null for the defaults.</param>
     /// <returns>The open database.</returns>
     /// <exception cref="IOException">The directory is already open in this or another process.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1 or above 2^47 (128 TiB).</exception>
     public static Db Open(string directory, DbOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SegmentSize, IndexFormat.MaxSegmentSize, nameof(options));
         string fullPath = Path.GetFullPath(directory);
         DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);
         var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));
