@@ -208,10 +208,32 @@ public sealed class Db : IDisposable
             ObjectDisposedException.ThrowIf(disposed, this);
             if (!stores.TryAdd(prefix, store))
             {
-                throw new InvalidOperationException($"A store with the prefix '{prefix}' is already open on this database.");
+                throw PrefixTaken(prefix);
             }
         }
     }
+
+    /// <summary>
+    /// Throws when a store with <paramref name="prefix"/> is open (or opening) on this database. For
+    /// an open that creates one store before another: checking the second prefix first means a
+    /// refused open creates no files (it can still lose a race with a concurrent open).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The prefix is taken.</exception>
+    /// <exception cref="ObjectDisposedException">The database is disposed.</exception>
+    internal void ThrowIfOpen(string prefix)
+    {
+        lock (storesLock)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (stores.ContainsKey(prefix))
+            {
+                throw PrefixTaken(prefix);
+            }
+        }
+    }
+
+    private static InvalidOperationException PrefixTaken(string prefix) =>
+        new($"A store with the prefix '{prefix}' is already open on this database.");
 
     /// <summary>
     /// Disposes a store: stops the workers that use it (failing their pending work with

@@ -50,6 +50,7 @@ public sealed class Queue : IDisposable
         TimerLimit.ThrowIfBeyond(options.CleanInterval, nameof(options.CleanInterval), nameof(options)); // before any store is opened
         ArgumentOutOfRangeException.ThrowIfNegative(options.CleanRetention, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.CleanThreshold, nameof(options));
+        db.ThrowIfOpen(options.Prefix + ":t"); // else the ledger would be created, then the table refused
         Ledger ledger = Ledger.Open(db, new LedgerOptions { Prefix = options.Prefix + ":l", Cache = options.LedgerCache, Limit = options.LedgerLimit });
         Table? table = null;
         try
