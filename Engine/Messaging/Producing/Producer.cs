@@ -180,11 +180,12 @@ public sealed class Producer : IAsyncDisposable, IAttachment
 
     private async Task RunAsync()
     {
-        var batch = new List<Item>(options.Batch);
+        int size = InitialCapacity.For(options.Batch);
+        var batch = new List<Item>(size);
         var flushes = new List<Item>();
-        var taken = new List<Item>(options.Batch);
-        var entries = new Entry[options.Batch];
-        var dropped = new bool[options.Batch];
+        var taken = new List<Item>(size);
+        var entries = new Entry[size];
+        var dropped = new bool[size];
         try
         {
             while (true)
@@ -199,6 +200,13 @@ public sealed class Producer : IAsyncDisposable, IAttachment
                 if (queue.IsClosed)
                 {
                     break; // closing: what was collected fails below, unwritten
+                }
+
+                if (batch.Count > entries.Length)
+                {
+                    size = InitialCapacity.Grown(entries.Length, options.Batch);
+                    entries = new Entry[Math.Max(size, batch.Count)];
+                    dropped = new bool[entries.Length];
                 }
 
                 if (batch.Count > 0)
