@@ -154,4 +154,13 @@ public sealed class LedgerBadInputTests : IDisposable
     {
         Assert.Equal((3UL, false), store.Ledger.Index(index));
     }
+
+    [Fact]
+    public void A_Cache_of_int_MaxValue_opens_and_serves_reads_without_allocating_for_it()
+    {
+        using Ledger cached = Ledger.Open(store.Db, new LedgerOptions { Prefix = "cached", Cache = int.MaxValue });
+        cached.Write(EntriesOf(1, 2, 3));
+
+        Assert.Equal([2UL, 3], SequencesOf(cached.Read(2, int.MaxValue)));
+    }
 }

@@ -39,6 +39,4 @@ public sealed class RefusalTests : IDisposable
     {
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => store.Refuses<ArgumentException>(() => throw new ArgumentNullException("x")));
     }
-
-
 }

@@ -45,6 +45,10 @@ internal sealed class SweepStore : IDisposable
     public TException Refuses<TException>(Action call)
         where TException : Exception => Refusal.Throws<TException>(Path, call, Settle);
 
+    /// <summary>The same for a call that returns something (a constructor): its result is dropped.</summary>
+    public TException Refuses<TException>(Func<object?> call)
+        where TException : Exception => Refuses<TException>(() => { _ = call(); });
+
     /// <summary>Asserts the task of <paramref name="call"/> faults with exactly <typeparamref name="TException"/> and changes no file.</summary>
     public Task<TException> RefusesAsync<TException>(Func<Task> call)
         where TException : Exception => Refusal.ThrowsAsync<TException>(Path, call, Settle);
