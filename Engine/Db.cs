@@ -4,6 +4,7 @@ using Quasar.Diagnostics;
 using Quasar.Lifecycle;
 using Quasar.Storage;
 using Quasar.Storage.Files;
+using Quasar.Storage.Segments;
 
 namespace Quasar;
 
@@ -49,12 +50,13 @@ public sealed class Db : IDisposable
     /// <param name="options">Options; null for the defaults.</param>
     /// <returns>The open database.</returns>
     /// <exception cref="IOException">The directory is already open in this or another process.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1 or above 2^47 (128 TiB).</exception>
     public static Db Open(string directory, DbOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SegmentSize, IndexFormat.MaxSegmentSize, nameof(options));
         string fullPath = Path.GetFullPath(directory);
         DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);
         var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));
@@ -206,10 +208,32 @@ public sealed class Db : IDisposable
             ObjectDisposedException.ThrowIf(disposed, this);
             if (!stores.TryAdd(prefix, store))
             {
-                throw new InvalidOperationException($"A store with the prefix '{prefix}' is already open on this database.");
+                throw PrefixTaken(prefix);
             }
         }
     }
+
+    /// <summary>
+    /// Throws when a store with <paramref name="prefix"/> is open (or opening) on this database. For
+    /// an open that creates one store before another: checking the second prefix first means a
+    /// refused open creates no files (it can still lose a race with a concurrent open).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The prefix is taken.</exception>
+    /// <exception cref="ObjectDisposedException">The database is disposed.</exception>
+    internal void ThrowIfOpen(string prefix)
+    {
+        lock (storesLock)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (stores.ContainsKey(prefix))
+            {
+                throw PrefixTaken(prefix);
+            }
+        }
+    }
+
+    private static InvalidOperationException PrefixTaken(string prefix) =>
+        new($"A store with the prefix '{prefix}' is already open on this database.");
 
     /// <summary>
     /// Disposes a store: stops the workers that use it (failing their pending work with

@@ -19,7 +19,8 @@ public sealed record DbOptions
 
     /// <summary>
     /// The size at which a ledger starts a new segment file (default 64 MiB). Not a cap: a batch
-    /// larger than this gets a segment of its own. Must be at least 1.
+    /// larger than this gets a segment of its own. From 1 to 2^47 (128 TiB, the largest offset an
+    /// index slot holds; the index file is sized from it, so keep it far below).
     /// </summary>
     public long SegmentSize { get; init; } = 64 * 1024 * 1024;
 

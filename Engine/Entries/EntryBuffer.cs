@@ -6,7 +6,8 @@ namespace Quasar;
 /// </summary>
 public sealed class EntryBuffer
 {
-    private readonly Entry[] slots;
+    private readonly int capacity;
+    private Entry[] slots;
     private int oldest;
 
     /// <summary>Creates an empty buffer.</summary>
@@ -15,11 +16,12 @@ public sealed class EntryBuffer
     public EntryBuffer(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        slots = new Entry[capacity];
+        this.capacity = capacity;
+        slots = new Entry[InitialCapacity.For(capacity)];
     }
 
     /// <summary>The most entries the buffer holds.</summary>
-    public int Capacity => slots.Length;
+    public int Capacity => capacity;
 
     /// <summary>The number of entries held now.</summary>
     public int Count { get; private set; }
@@ -29,16 +31,21 @@ public sealed class EntryBuffer
     public void Push(params ReadOnlySpan<Entry> entries)
     {
         // Only the last Capacity entries can survive the push.
-        if (entries.Length > slots.Length)
+        if (entries.Length > capacity)
         {
-            entries = entries[^slots.Length..];
+            entries = entries[^capacity..];
         }
 
         foreach (Entry entry in entries)
         {
+            if (Count == slots.Length && Count < capacity)
+            {
+                Grow();
+            }
+
             int slot = Wrap(oldest + Count);
             slots[slot] = entry;
-            if (Count == slots.Length)
+            if (Count == capacity)
             {
                 oldest = Wrap(oldest + 1);
             }
@@ -103,6 +110,19 @@ public sealed class EntryBuffer
         Array.Clear(slots);
         oldest = 0;
         Count = 0;
+    }
+
+    /// <summary>Enlarges a full buffer below its capacity, the entries unwrapped to start at slot 0.</summary>
+    private void Grow()
+    {
+        var larger = new Entry[InitialCapacity.Grown(slots.Length, capacity)];
+        for (int i = 0; i < Count; i++)
+        {
+            larger[i] = slots[Wrap(oldest + i)];
+        }
+
+        slots = larger;
+        oldest = 0;
     }
 
     private int Wrap(int index) => index >= slots.Length ? index - slots.Length : index;

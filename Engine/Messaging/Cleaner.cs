@@ -32,14 +32,15 @@ public sealed class Cleaner : IDisposable, IAttachment
     /// <summary>Creates the cleaner and starts its periodic passes.</summary>
     /// <param name="ledger">The ledger to clean.</param>
     /// <param name="options">The cleaner's options.</param>
-    /// <exception cref="ArgumentOutOfRangeException">Interval is not above zero, or Retention or Threshold is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Interval is not above zero or longer than about 49.7 days (the longest timer), or Retention or Threshold is negative.</exception>
     /// <exception cref="ArgumentException">Tables holds a null.</exception>
-    /// <exception cref="ObjectDisposedException">The ledger's database is disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger or its database is disposed.</exception>
     public Cleaner(Ledger ledger, CleanerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Interval, TimeSpan.Zero, nameof(options));
+        TimerLimit.ThrowIfBeyond(options.Interval, nameof(options.Interval), nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retention, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Threshold, nameof(options));
         ArgumentNullException.ThrowIfNull(options.Tables, nameof(options));
@@ -48,6 +49,7 @@ public sealed class Cleaner : IDisposable, IAttachment
             throw new ArgumentException("Tables must not hold null.", nameof(options));
         }
 
+        ledger.ThrowIfDisposed();
         this.ledger = ledger;
         this.options = options;
         tables = [.. options.Tables.Distinct().OrderBy(t => t.LockOrder)];

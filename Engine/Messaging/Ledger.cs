@@ -265,6 +265,17 @@ public sealed class Ledger : IDisposable, IStore
         }
     }
 
+    /// <summary>
+    /// Throws when the ledger is disposed. Producers, consumers and cleaners call it before they
+    /// start, so a disposed ledger is refused at their construction instead of failing later in
+    /// their loop (or, for a consumer, after it stored its start position).
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The ledger is disposed.</exception>
+    internal void ThrowIfDisposed()
+    {
+        using CallGate.Scope call = gate.Enter();
+    }
+
     /// <summary>The number of live entries with a sequence above <paramref name="sequence"/>.</summary>
     internal long CountAfter(ulong sequence)
     {

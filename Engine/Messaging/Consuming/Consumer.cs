@@ -133,9 +133,10 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <param name="ledger">The ledger to consume.</param>
     /// <param name="table">Where positions are stored; may be null only for a temporary consumer (no name).</param>
     /// <param name="options">The consumer's options.</param>
-    /// <exception cref="ArgumentOutOfRangeException">Batch or Window below 1, or a negative Skip, Timeout or Deadline.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Batch or Window below 1, a negative Skip, Timeout or Deadline, or a Timeout or Deadline longer than about 49.7 days (the longest timer).</exception>
     /// <exception cref="ArgumentException">Skip is not below Window.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="table"/> is null for a named consumer.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger, the table or their database is disposed; nothing is stored.</exception>
     public Consumer(Ledger ledger, Table? table, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -145,6 +146,8 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Timeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Deadline, TimeSpan.Zero, nameof(options));
+        TimerLimit.ThrowIfBeyond(options.Timeout, nameof(options.Timeout), nameof(options));
+        TimerLimit.ThrowIfBeyond(options.Deadline, nameof(options.Deadline), nameof(options));
         if (options.Skip >= options.Window)
         {
             throw new ArgumentException($"Skip ({options.Skip}) must be below Window ({options.Window}).", nameof(options));
@@ -156,6 +159,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
             ArgumentNullException.ThrowIfNull(table, nameof(table));
         }
 
+        ledger.ThrowIfDisposed();
         this.ledger = ledger;
         this.table = table;
         this.options = options;

@@ -32,7 +32,7 @@ internal sealed class MarkWindow
     {
         Position = position;
         Reached = position;
-        sequences = new ulong[Math.Max(capacity, 4)];
+        sequences = new ulong[Math.Max(InitialCapacity.For(capacity), 4)];
         marked = new bool[sequences.Length];
     }
 

@@ -26,7 +26,7 @@ internal sealed class BatchQueue<T>
     public BatchQueue(int capacity)
     {
         this.capacity = capacity;
-        ring = new T[capacity];
+        ring = new T[InitialCapacity.For(capacity)];
     }
 
     /// <summary>Whether <see cref="Close"/> was called.</summary>

@@ -31,9 +31,9 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// <summary>Creates the producer and starts its loop.</summary>
     /// <param name="ledger">The ledger to write to.</param>
     /// <param name="options">The producer's options.</param>
-    /// <exception cref="ArgumentOutOfRangeException">Batch is below 1, or Timeout, Retry or Delay is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Batch is below 1, Timeout, Retry or Delay is negative, or Timeout or Delay is longer than about 49.7 days (the longest timer).</exception>
     /// <exception cref="ArgumentException">Retry is above 0 while Delay is zero.</exception>
-    /// <exception cref="ObjectDisposedException">The ledger's database is disposed.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger or its database is disposed.</exception>
     public Producer(Ledger ledger, ProducerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -42,11 +42,14 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Timeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retry, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Delay, TimeSpan.Zero, nameof(options));
+        TimerLimit.ThrowIfBeyond(options.Timeout, nameof(options.Timeout), nameof(options));
+        TimerLimit.ThrowIfBeyond(options.Delay, nameof(options.Delay), nameof(options));
         if (options.Retry > 0 && options.Delay == TimeSpan.Zero)
         {
             throw new ArgumentException("Retry above 0 needs a Delay above 0.", nameof(options));
         }
 
+        ledger.ThrowIfDisposed();
         this.ledger = ledger;
         this.options = options;
         logger = ledger.Db.Logger;
@@ -177,11 +180,12 @@ public sealed class Producer : IAsyncDisposable, IAttachment
 
     private async Task RunAsync()
     {
-        var batch = new List<Item>(options.Batch);
+        int size = InitialCapacity.For(options.Batch);
+        var batch = new List<Item>(size);
         var flushes = new List<Item>();
-        var taken = new List<Item>(options.Batch);
-        var entries = new Entry[options.Batch];
-        var dropped = new bool[options.Batch];
+        var taken = new List<Item>(size);
+        var entries = new Entry[size];
+        var dropped = new bool[size];
         try
         {
             while (true)
@@ -196,6 +200,13 @@ public sealed class Producer : IAsyncDisposable, IAttachment
                 if (queue.IsClosed)
                 {
                     break; // closing: what was collected fails below, unwritten
+                }
+
+                if (batch.Count > entries.Length)
+                {
+                    size = InitialCapacity.Grown(entries.Length, options.Batch);
+                    entries = new Entry[Math.Max(size, batch.Count)];
+                    dropped = new bool[entries.Length];
                 }
 
                 if (batch.Count > 0)
