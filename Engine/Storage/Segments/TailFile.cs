@@ -82,7 +82,10 @@ internal sealed class TailFile : IDisposable
 
             if (best is null && firstWriteIncomplete)
             {
-                // The only write ever made (generation 1) tore: it was never acknowledged.
+                // The only write ever made (generation 1) tore: it was never acknowledged. Cut
+                // it off like any torn tail, so the file reads as never written (Tail 0).
+                file.SetLength(0);
+                file.SyncData();
                 return new TailFile(file, 0, 0);
             }
 
