@@ -7,11 +7,14 @@ namespace Quasar.Tests.Faults;
 /// public call ended, whether the ledger and the table took a write afterwards (null: not tried),
 /// and every broken promise.
 /// </summary>
-internal sealed class FaultOutcome(FileCall? call, FaultEffect effect)
+internal sealed class FaultOutcome(FileCall? call, FaultEffect effect, bool persistent = false)
 {
     public FileCall? Call => call;
 
     public FaultEffect Effect => effect;
+
+    /// <summary>Whether every later call of the same operation on the same path failed too, until the call under test returned.</summary>
+    public bool Persistent => persistent;
 
     /// <summary>The exception type and message the public call threw; null when it returned.</summary>
     public string? Error { get; set; }
@@ -25,7 +28,7 @@ internal sealed class FaultOutcome(FileCall? call, FaultEffect effect)
 
     public List<string> Violations { get; } = [];
 
-    public string Injected => call is null ? "no fault" : $"{call}{(effect == FaultEffect.Partial ? ", half written" : string.Empty)}";
+    public string Injected => call is null ? "no fault" : $"{call}{(effect == FaultEffect.Partial ? ", half written" : string.Empty)}{(persistent ? ", and every later one" : string.Empty)}";
 
     public override string ToString() =>
         $"{Injected}: {(Error is null ? "returned" : "threw " + Error)}; ledger {Works(LedgerKeptWorking)}, table {Works(TableKeptWorking)}" +

@@ -41,5 +41,8 @@ internal sealed record FaultScenario(
     /// <summary>A call the operation must make (operation, path pattern), proving the scenario reaches what it is named for (a roll, a rewrite, an unlink); null: none.</summary>
     public (FileFault Operation, string PathPattern)? MustCall { get; init; }
 
+    /// <summary>The calls whose failure the operation absorbs (it returns, the effect whole); null: every failure must throw.</summary>
+    public Func<FileCall, bool>? MayReturn { get; init; }
+
     public override string ToString() => Name;
 }

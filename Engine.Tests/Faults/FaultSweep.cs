@@ -5,7 +5,8 @@ namespace Quasar.Tests.Faults;
 
 /// <summary>
 /// Records every file-system call a scenario's operation makes, then reruns the operation once per
-/// recorded call, failing exactly that call (writes twice: failing outright and half written).
+/// recorded call, failing exactly that call (writes also half written), and once more failing it
+/// and every later call of its kind on its path (a disk that stays broken while the operation runs).
 /// Every case starts from a fresh copy of the same starting store, in the same directory, so the
 /// recorded paths name the same files on every rerun.
 /// </summary>
@@ -36,11 +37,16 @@ internal sealed class FaultSweep(FaultScenario scenario) : IDisposable
         var outcomes = new List<FaultOutcome> { recording };
         foreach (FileCall call in calls)
         {
-            foreach (FaultEffect effect in EffectsFor(call))
+            foreach ((FaultEffect effect, bool persistent) in FaultsFor(call))
             {
-                var outcome = new FaultOutcome(call, effect);
+                var outcome = new FaultOutcome(call, effect, persistent);
                 ResetWork();
-                FaultCaseRun.Run(scenario, Work, openedBefore, FaultRule.Exactly(call, effect), outcome);
+                FaultCaseRun.Run(scenario, Work, openedBefore, FaultRule.Exactly(call, effect, persistent), outcome);
+                if (outcome.Error is null && scenario.MayReturn?.Invoke(call) != true && scenario.Kind != ScenarioKind.Dispose)
+                {
+                    outcome.Violations.Add("the call returned although its fault was not tolerated");
+                }
+
                 outcomes.Add(outcome);
             }
         }
@@ -48,8 +54,11 @@ internal sealed class FaultSweep(FaultScenario scenario) : IDisposable
         return outcomes;
     }
 
-    private static FaultEffect[] EffectsFor(FileCall call) =>
-        call.Operation == FileFault.Write ? [FaultEffect.Throw, FaultEffect.Partial] : [FaultEffect.Throw];
+    /// <summary>Each call fails once; a write also half written; and once persistently (it and every later call of its kind on its path, while the operation runs).</summary>
+    private static (FaultEffect, bool)[] FaultsFor(FileCall call) =>
+        call.Operation == FileFault.Write
+            ? [(FaultEffect.Throw, false), (FaultEffect.Partial, false), (FaultEffect.Throw, true)]
+            : [(FaultEffect.Throw, false), (FaultEffect.Throw, true)];
 
     /// <summary>Builds the starting store on the real file system; a scenario without a Prepare starts from no directory at all.</summary>
     private void BuildTemplate()
