@@ -42,7 +42,7 @@ internal sealed class FaultSweep(FaultScenario scenario) : IDisposable
                 var outcome = new FaultOutcome(call, effect, persistent);
                 ResetWork();
                 FaultCaseRun.Run(scenario, Work, openedBefore, FaultRule.Exactly(call, effect, persistent), outcome);
-                if (outcome.Error is null && scenario.MayReturn?.Invoke(call) != true && scenario.Kind != ScenarioKind.Dispose)
+                if (outcome.Error is null && scenario.MayReturn?.Invoke(call) != true)
                 {
                     outcome.Violations.Add("the call returned although its fault was not tolerated");
                 }
