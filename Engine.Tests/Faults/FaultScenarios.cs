@@ -6,8 +6,8 @@ namespace Quasar.Tests.Faults;
 
 /// <summary>
 /// The public operations the fault sweep covers, each with and without SyncWrites where that
-/// changes the calls made: Ledger.Write (plain and rolling a segment), Ledger.Delete unlinking
-/// segments, Table.Set (plain and triggering a rewrite), the opens (fresh, existing, after a
+/// changes the calls made: Ledger.Write (plain and rolling a segment), Ledger.Delete (inside a
+/// segment and unlinking segments), Table.Set (plain and triggering a rewrite), Table.Delete, the opens (fresh, existing, after a
 /// crash, rebuilding an index), Db.Sync and Db.Dispose.
 /// </summary>
 internal static class FaultScenarios
@@ -33,6 +33,10 @@ internal static class FaultScenarios
         }),
         .. Both(sync => new FaultScenario($"Table.Set{Suffix(sync)}", ScenarioKind.Call, Options(sync), PrepareSome,
             s => s.OpenTable.Set("a", 9, 10, 11), c => c.WithSet("a", 9, 10, 11))),
+        .. Both(sync => new FaultScenario($"Table.Delete{Suffix(sync)}", ScenarioKind.Call, Options(sync), PrepareSome,
+            s => s.OpenTable.Delete("b"), c => c.WithoutName("b"))),
+        .. Both(sync => new FaultScenario($"Ledger.Delete inside a segment{Suffix(sync)}", ScenarioKind.Call, Options(sync), PrepareSome,
+            s => s.OpenLedger.Delete(4), c => c.WithDelete(4))),
         .. Both(sync => new FaultScenario($"Table.Set triggering a rewrite{Suffix(sync)}", ScenarioKind.Call, Options(sync), PrepareTableNearRewrite,
             s => s.OpenTable.Set("big", BigPositions(0)), c => c.WithSet("big", BigPositions(0)))
         {

@@ -28,6 +28,9 @@ internal sealed record StoreSnapshot(ulong Tail, ImmutableList<string> Entries, 
     public StoreSnapshot WithSet(string name, params ulong[] positions) =>
         this with { Table = Table.SetItem(name, string.Join(',', positions)) };
 
+    /// <summary>This content after <paramref name="name"/> was removed from the table.</summary>
+    public StoreSnapshot WithoutName(string name) => this with { Table = Table.Remove(name) };
+
     public bool Equals(StoreSnapshot? other) => other is not null && ToString() == other.ToString();
 
     public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
