@@ -107,7 +107,7 @@ public sealed class ReviewFindingsTableTests : IDisposable
         {
             FillPastTheRewriteSize(table);
             files.Fail = (operation, _) => operation == FileFault.SyncDirectory;
-            Assert.Throws<IOException>(() => table.Set("big", 1)); // crosses the rewrite threshold
+            table.Set("big", 1); // crosses the rewrite threshold; the failed rewrite is logged, not thrown (its record is stored)
             files.Fail = null;
 
             table.Set("x", ManyPositions); // live enough that this set does not rewrite again
@@ -130,7 +130,7 @@ public sealed class ReviewFindingsTableTests : IDisposable
         using var table = Table.Open(db, new TableOptions { Prefix = Prefix });
         FillPastTheRewriteSize(table);
         files.Fail = (operation, _) => operation == FileFault.SyncDirectory;
-        Assert.Throws<IOException>(() => table.Set("big", 1));
+        table.Set("big", 1); // the failed rewrite is logged, not thrown (its record is stored)
 
         Assert.Throws<IOException>(() => table.Set("x", 42));
         files.Fail = null;

@@ -2,32 +2,71 @@ using Quasar.Storage.Files;
 
 namespace Quasar.Tests.Support;
 
-/// <summary>The file operations a <see cref="FaultyFileSystem"/> rule can fail.</summary>
-public enum FileFault
-{
-    Open,
-    Write,
-    PartialWrite,
-    SyncData,
-    SetLength,
-
-    /// <summary>The fsync of a directory (after a create, rename or unlink in it).</summary>
-    SyncDirectory,
-
-    /// <summary>The unlink of a file.</summary>
-    Delete,
-}
-
 /// <summary>
-/// The real file system with injected failures: a rule decides, per operation and path, whether
-/// the call fails with an <see cref="IOException"/> (a write can first write half its bytes).
+/// The real file system with injected failures, and a recorder of every call that changes or
+/// lists it. A call fails with an <see cref="IOException"/> when one of the <see cref="Inject"/>ed
+/// rules (operation x path pattern x n-th call) or the <see cref="Fail"/> predicate says so; a
+/// write can first write half its bytes. Reads and existence checks pass through unrecorded.
 /// </summary>
+/// <remarks>
+/// Thread-safe: the rules, the recording and the call counts live under one lock, so calls from
+/// several threads get distinct ordinals; the I/O and the <see cref="Fail"/> predicate run outside it.
+/// </remarks>
 internal sealed class FaultyFileSystem : IFileSystem
 {
     private readonly PhysicalFileSystem inner = PhysicalFileSystem.Instance;
+    private readonly object gate = new();
+    private readonly List<FaultRule> rules = [];
+    private readonly Dictionary<(FileFault, string), int> occurrences = [];
+    private List<FileCall>? recording;
+    private int ordinal;
 
-    /// <summary>Returns true to fail the operation on the path; null: nothing fails.</summary>
+    /// <summary>
+    /// An ad-hoc rule: returns true to fail the operation on the path; null: nothing fails. A write
+    /// is asked as <see cref="FileFault.PartialWrite"/> first, then as <see cref="FileFault.Write"/>.
+    /// </summary>
     public Func<FileFault, string, bool>? Fail { get; set; }
+
+    /// <summary>Adds a rule; its call count starts now.</summary>
+    public void Inject(FaultRule rule)
+    {
+        lock (gate)
+        {
+            rules.Add(rule);
+        }
+    }
+
+    /// <summary>Removes every rule and the <see cref="Fail"/> predicate.</summary>
+    public void Heal()
+    {
+        lock (gate)
+        {
+            rules.Clear();
+            Fail = null;
+        }
+    }
+
+    /// <summary>Starts recording calls (forgetting an earlier recording); ordinals and occurrences count from here.</summary>
+    public void StartRecording()
+    {
+        lock (gate)
+        {
+            recording = [];
+            occurrences.Clear();
+            ordinal = 0;
+        }
+    }
+
+    /// <summary>Stops recording and returns the calls made since <see cref="StartRecording"/>, in order.</summary>
+    public IReadOnlyList<FileCall> StopRecording()
+    {
+        lock (gate)
+        {
+            List<FileCall> calls = recording ?? [];
+            recording = null;
+            return calls;
+        }
+    }
 
     public IStorageFile Open(string path, FileMode mode, bool writable)
     {
@@ -43,13 +82,25 @@ internal sealed class FaultyFileSystem : IFileSystem
         inner.Delete(path);
     }
 
-    public void Rename(string source, string destination) => inner.Rename(source, destination);
+    public void Rename(string source, string destination)
+    {
+        Check(FileFault.Rename, source);
+        inner.Rename(source, destination);
+    }
 
     public bool DirectoryExists(string path) => inner.DirectoryExists(path);
 
-    public void CreateDirectory(string path) => inner.CreateDirectory(path);
+    public void CreateDirectory(string path)
+    {
+        Check(FileFault.CreateDirectory, path);
+        inner.CreateDirectory(path);
+    }
 
-    public string[] ListFiles(string directory, string pattern) => inner.ListFiles(directory, pattern);
+    public string[] ListFiles(string directory, string pattern)
+    {
+        Check(FileFault.ListFiles, directory);
+        return inner.ListFiles(directory, pattern);
+    }
 
     public void SyncDirectory(string path)
     {
@@ -57,50 +108,56 @@ internal sealed class FaultyFileSystem : IFileSystem
         inner.SyncDirectory(path);
     }
 
-    private bool ShouldFail(FileFault operation, string path) => Fail?.Invoke(operation, path) == true;
-
-    private void Check(FileFault operation, string path)
+    /// <summary>Records the call and throws when a rule fails it.</summary>
+    internal void Check(FileFault operation, string path)
     {
-        if (ShouldFail(operation, path))
+        if (Decide(operation, path) is not null)
         {
-            throw new IOException($"injected {operation} failure on {path}");
+            throw Injected(operation, path);
         }
     }
 
-    private sealed class FaultyFile(FaultyFileSystem owner, IStorageFile file) : IStorageFile
+    /// <summary>Records the call; the effect to inject, or null to let it run.</summary>
+    internal FaultEffect? Decide(FileFault operation, string path)
     {
-        public string Path => file.Path;
-
-        public long Length => file.Length;
-
-        public int Read(Span<byte> buffer, long offset) => file.Read(buffer, offset);
-
-        public void Write(ReadOnlySpan<byte> data, long offset)
+        FaultEffect? effect = null;
+        Func<FileFault, string, bool>? fail;
+        lock (gate)
         {
-            if (owner.ShouldFail(FileFault.PartialWrite, Path))
+            if (recording is not null)
             {
-                file.Write(data[..(data.Length / 2)], offset);
-                throw new IOException($"injected partial write on {Path}");
+                var key = (operation, path);
+                int occurrence = occurrences.GetValueOrDefault(key) + 1;
+                occurrences[key] = occurrence;
+                recording.Add(new FileCall(operation, path, ++ordinal, occurrence));
             }
 
-            owner.Check(FileFault.Write, Path);
-            file.Write(data, offset);
+            foreach (FaultRule rule in rules)
+            {
+                // Every rule counts the call, even after an earlier one decided: rules stay independent.
+                if (rule.Fails(operation, path))
+                {
+                    effect ??= rule.Effect;
+                }
+            }
+
+            fail = Fail;
         }
 
-        public void SyncData()
+        // The predicate runs outside the lock: a test's predicate may wait for another thread's I/O.
+        if (effect is null && operation == FileFault.Write && fail?.Invoke(FileFault.PartialWrite, path) == true)
         {
-            owner.Check(FileFault.SyncData, Path);
-            file.SyncData();
+            effect = FaultEffect.Partial;
         }
 
-        public void SetLength(long length)
+        if (effect is null && fail?.Invoke(operation, path) == true)
         {
-            owner.Check(FileFault.SetLength, Path);
-            file.SetLength(length);
+            effect = FaultEffect.Throw;
         }
 
-        public IMappedRegion Map(long capacity, bool writable) => file.Map(capacity, writable);
-
-        public void Dispose() => file.Dispose();
+        return effect;
     }
+
+    internal static IOException Injected(FileFault operation, string path) =>
+        new($"injected {operation} failure on {path}");
 }

@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Opened table {Prefix}: {Names} name(s), {Bytes} byte(s)")]
     public static partial void TableOpened(ILogger logger, string prefix, int names, long bytes);
 
+    [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "The rewrite of table file {File} failed; the write that triggered it succeeded, and the next one retries the rewrite")]
+    public static partial void TableRewriteFailed(ILogger logger, string file, Exception exception);
+
     [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "A {Callback} callback threw; the engine caught it and goes on")]
     public static partial void CallbackFailed(ILogger logger, string callback, Exception exception);
 

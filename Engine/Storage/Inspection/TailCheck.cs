@@ -27,11 +27,13 @@ internal static class TailCheck
         (ulong Generation, ulong Tail)? best = null;
         int valid = 0;
         var damaged = new List<int>(2);
+        bool firstWriteIncomplete = false;
         foreach (int offset in (ReadOnlySpan<int>)[0, TailFile.SecondCopyOffset])
         {
             copy.Clear();
             file.Position = offset;
             file.ReadAtLeast(copy, copy.Length, throwOnEndOfStream: false);
+            firstWriteIncomplete |= offset == 0 && TailFile.FirstWriteIncomplete(copy, file.Length);
             try
             {
                 if (TailFile.TryDecode(copy, path, offset, out ulong generation, out ulong tail))
@@ -48,6 +50,12 @@ internal static class TailCheck
             {
                 problems.Error(path, error.Offset, error.Message);
             }
+        }
+
+        if (best is null && firstWriteIncomplete)
+        {
+            problems.Warning(path, 0, "the first tail write tore before it completed (a failed or interrupted first delete); recovery reads tail 0");
+            return new TailInfo(path, 0, 0, 0);
         }
 
         if (best is null)

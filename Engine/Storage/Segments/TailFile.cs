@@ -53,7 +53,7 @@ internal sealed class TailFile : IDisposable
     public bool Created { get; private init; }
 
     /// <summary>Reads the tail file; a missing file means tail 0.</summary>
-    /// <exception cref="CorruptionException">Both copies are damaged, or a copy names an unknown version.</exception>
+    /// <exception cref="CorruptionException">Both copies are damaged (a torn first write is not damage: tail 0), or a copy names an unknown version.</exception>
     public static TailFile Open(IFileSystem fs, string path)
     {
         bool existed = fs.FileExists(path);
@@ -67,6 +67,7 @@ internal sealed class TailFile : IDisposable
 
             Span<byte> buffer = stackalloc byte[RecordSize];
             (ulong Generation, ulong Tail)? best = null;
+            bool firstWriteIncomplete = false;
             foreach (int offset in (ReadOnlySpan<int>)[0, SecondCopyOffset])
             {
                 buffer.Clear();
@@ -75,6 +76,17 @@ internal sealed class TailFile : IDisposable
                 {
                     best = (copyGeneration, copyTail);
                 }
+
+                firstWriteIncomplete |= offset == 0 && FirstWriteIncomplete(buffer, file.Length);
+            }
+
+            if (best is null && firstWriteIncomplete)
+            {
+                // The only write ever made (generation 1) tore: it was never acknowledged. Cut
+                // it off like any torn tail, so the file reads as never written (Tail 0).
+                file.SetLength(0);
+                file.SyncData();
+                return new TailFile(file, 0, 0);
             }
 
             if (best is null)
@@ -90,6 +102,17 @@ internal sealed class TailFile : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Whether the first copy (<paramref name="firstCopy"/>, read from a file of
+    /// <paramref name="length"/> bytes) shows a first write that never completed: the second copy
+    /// was never written (that would have extended the file past its offset), and the first is
+    /// shorter than a copy (a write that failed halfway) or all zeros (its page was lost). A
+    /// complete copy that fails its checksum is damage, not a torn write: it may hold an
+    /// acknowledged delete.
+    /// </summary>
+    public static bool FirstWriteIncomplete(ReadOnlySpan<byte> firstCopy, long length) =>
+        length <= SecondCopyOffset && (length < RecordSize || !firstCopy.ContainsAnyExcept((byte)0));
 
     /// <summary>Persists a new tail into the older copy; durable on return when <paramref name="sync"/>.</summary>
     public void Write(ulong tail, bool sync)

@@ -1,5 +1,6 @@
 using System.Text;
 using CommunityToolkit.HighPerformance.Buffers;
+using Quasar.Diagnostics;
 using Quasar.Storage.Files;
 
 namespace Quasar.Storage.Tables;
@@ -158,12 +159,25 @@ internal sealed class TableLog : IDisposable
         return offset;
     }
 
-    /// <summary>Rewrites the file once it passes <see cref="MinRewriteBytes"/> and holds <see cref="RewriteRatio"/> times more than its live records.</summary>
+    /// <summary>
+    /// Rewrites the file once it passes <see cref="MinRewriteBytes"/> and holds <see cref="RewriteRatio"/>
+    /// times more than its live records. Runs after the caller's record is stored, so a failure
+    /// is logged, not thrown: the call succeeded, the table stays whole (the old file, or the new
+    /// one with its directory sync retried before the next append), and the next set or delete
+    /// that finds the file still mostly dead tries again.
+    /// </summary>
     private void RewriteIfMostlyDead()
     {
         if (length >= MinRewriteBytes && length > RewriteRatio * (live.LiveBytes + TableFormat.HeaderSize))
         {
-            Rewrite();
+            try
+            {
+                Rewrite();
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                Log.TableRewriteFailed(context.Logger, path, error);
+            }
         }
     }
 
