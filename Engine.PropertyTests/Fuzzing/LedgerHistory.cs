@@ -31,9 +31,6 @@ internal sealed record LedgerHistory(string Prefix, bool Durable)
     /// <summary>Batches whose segment file still exists, in order (set by <see cref="Settle"/>).</summary>
     public IReadOnlyList<FuzzBatch> Physical { get; private set; } = [];
 
-    /// <summary>The last segment file (the active one).</summary>
-    public string LastSegment => Physical[^1].Segment;
-
     /// <summary>The payload every written sequence got.</summary>
     public Dictionary<ulong, byte[]> Written { get; } = [];
 
