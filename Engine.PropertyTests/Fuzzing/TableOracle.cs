@@ -41,7 +41,7 @@ internal static class TableOracle
         Assert.True(kept >= mustKeep, $"table '{history.Prefix}': holds the map after {kept} records, but the first {mustKeep} end before the first damaged byte ({firstDamaged})");
         return kept == records
             ? new StoreOutcome(store, StoreVerdict.Intact)
-            : new StoreOutcome(store, StoreVerdict.Repaired, Note: $"table cut to {kept} of {records} records");
+            : new StoreOutcome(store, StoreVerdict.Repaired, Note: kept == 0 ? "table started afresh or cut to its header" : "table records cut off as a torn write");
     }
 
     private static bool Same(IReadOnlyDictionary<string, ulong[]> expected, IReadOnlyDictionary<string, ulong[]> actual) =>
