@@ -16,7 +16,7 @@ namespace Quasar.PropertyTests.Fuzzing;
 /// exactly what is checked), never another exception, never hang.
 /// </summary>
 /// <remarks>
-/// <c>QUASAR_FUZZ_STORES</c> sets how many mutated stores a run checks (default 150, for CI);
+/// <c>QUASAR_FUZZ_STORES</c> sets how many mutated stores a run checks (default 200, for CI: a few seconds);
 /// <c>QUASAR_FUZZ_SEED</c> the seed (default fixed). Store i is generated from seed + i alone, so
 /// a failure prints the line that replays exactly that store:
 /// <c>QUASAR_FUZZ_SEED=&lt;seed + i&gt; QUASAR_FUZZ_STORES=1</c>.
@@ -24,7 +24,7 @@ namespace Quasar.PropertyTests.Fuzzing;
 public sealed class CorruptionFuzzProperties(ITestOutputHelper output)
 {
     private const ulong DefaultSeed = 12_000_004;
-    private const int DefaultStores = 150;
+    private const int DefaultStores = 200;
     private const int GenSize = 50;
     private static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(60);
 

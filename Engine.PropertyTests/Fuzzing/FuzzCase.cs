@@ -6,7 +6,8 @@ namespace Quasar.PropertyTests.Fuzzing;
 /// <summary>
 /// One mutated store: a copy of the <see cref="BaseStore"/>, the mutations applied, the
 /// consistency checker run on the damaged files, then <see cref="Db.Open"/> and every store
-/// opened and read in full and judged (<see cref="LedgerOracle"/>, <see cref="TableOracle"/>).
+/// opened and read in full and judged (<see cref="LedgerOracle"/>, <see cref="TableOracle"/>),
+/// twice (recovery repairs once; a second open reads the same).
 /// Besides the oracles' rules it asserts that a <see cref="CorruptionException"/> names a file of
 /// the store and an offset, that the checker reports an error for every store the engine found
 /// corrupt, that damage confined to files the engine may rebuild or ignore (indexes, the lock
@@ -26,15 +27,16 @@ internal static class FuzzCase
         }
 
         IReadOnlyList<CheckProblem> before = StoreCheck.Problems(directory);
-        var outcomes = new List<StoreOutcome>();
-        using (Db db = Db.Open(directory, new DbOptions { SegmentSize = BaseStore.SegmentSize }))
-        {
-            foreach (LedgerHistory ledger in store.Ledgers)
-            {
-                outcomes.Add(LedgerOracle.Judge(db, ledger, damage));
-            }
+        List<StoreOutcome> outcomes = OpenAndJudge(store, directory, damage);
 
-            outcomes.Add(TableOracle.Judge(db, store.Table, damage));
+        // Recovery is done once: a second open reads exactly what the first did, and a store
+        // found corrupt was left as it was, so it is found corrupt again.
+        List<StoreOutcome> again = OpenAndJudge(store, directory, damage);
+        for (int i = 0; i < outcomes.Count; i++)
+        {
+            Assert.True(
+                again[i].Verdict == StoreVerdict.Detected ? outcomes[i].Verdict == StoreVerdict.Detected : again[i].Contents == outcomes[i].Contents,
+                $"{outcomes[i].Store}: the first open gave {outcomes[i].Verdict} ({outcomes[i].Error?.Message ?? outcomes[i].Contents}), the second {again[i].Verdict} ({again[i].Error?.Message ?? again[i].Contents})");
         }
 
         foreach (StoreOutcome outcome in outcomes)
@@ -56,6 +58,20 @@ internal static class FuzzCase
         }
 
         return new FuzzResult(outcomes, before, StoreCheck.Problems(directory));
+    }
+
+    /// <summary>Opens the store's directory and judges every store in it.</summary>
+    private static List<StoreOutcome> OpenAndJudge(BaseStore store, string directory, Damage damage)
+    {
+        var outcomes = new List<StoreOutcome>();
+        using Db db = Db.Open(directory, new DbOptions { SegmentSize = BaseStore.SegmentSize });
+        foreach (LedgerHistory ledger in store.Ledgers)
+        {
+            outcomes.Add(LedgerOracle.Judge(db, ledger, damage));
+        }
+
+        outcomes.Add(TableOracle.Judge(db, store.Table, damage));
+        return outcomes;
     }
 
     /// <summary>The checker's errors in files under <paramref name="storeDirectory"/>.</summary>

@@ -69,7 +69,7 @@ internal static class LedgerOracle
         CheckPointReads(ledger, read, where);
         string? lost = CheckLosses(history, damage, tail, returned, where);
         bool sameTail = tail == history.FinalTail;
-        return new StoreOutcome(history.Directory, lost is null && sameTail ? StoreVerdict.Intact : StoreVerdict.Repaired, Note: lost ?? $"Tail {tail} instead of {history.FinalTail}");
+        return new StoreOutcome(history.Directory, lost is null && sameTail ? StoreVerdict.Intact : StoreVerdict.Repaired, Note: lost ?? $"Tail {tail} instead of {history.FinalTail}", Contents: $"Tail {tail}, Head {ledger.Head}: {string.Join(",", read.Select(e => e.Sequence))}");
     }
 
     /// <summary>Every entry again by position (Index) and by sequence (a one-entry read), which go through the index rather than a scan.</summary>

@@ -13,8 +13,11 @@ internal enum StoreVerdict
     Detected,
 }
 
-/// <summary>The verdict for one store, with the exception when it was detected and a note on what was lost when repaired.</summary>
-internal sealed record StoreOutcome(string Store, StoreVerdict Verdict, CorruptionException? Error = null, string? Note = null)
+/// <summary>
+/// The verdict for one store, with the exception when it was detected, a note on what was lost
+/// when repaired, and what was read (as text), so that a second open can be compared with it.
+/// </summary>
+internal sealed record StoreOutcome(string Store, StoreVerdict Verdict, CorruptionException? Error = null, string? Note = null, string? Contents = null)
 {
     public static StoreOutcome Detected(string store, CorruptionException error) => new(store, StoreVerdict.Detected, error);
 }

@@ -39,9 +39,10 @@ internal static class TableOracle
         long firstDamaged = damage.FirstOffset(history.File);
         int mustKeep = Enumerable.Range(0, records + 1).Last(k => k == 0 || history.Ends[k] <= firstDamaged);
         Assert.True(kept >= mustKeep, $"table '{history.Prefix}': holds the map after {kept} records, but the first {mustKeep} end before the first damaged byte ({firstDamaged})");
+        string contents = $"the map after {kept} records";
         return kept == records
-            ? new StoreOutcome(store, StoreVerdict.Intact)
-            : new StoreOutcome(store, StoreVerdict.Repaired, Note: kept == 0 ? "table started afresh or cut to its header" : "table records cut off as a torn write");
+            ? new StoreOutcome(store, StoreVerdict.Intact, Contents: contents)
+            : new StoreOutcome(store, StoreVerdict.Repaired, Note: kept == 0 ? "table started afresh or cut to its header" : "table records cut off as a torn write", Contents: contents);
     }
 
     private static bool Same(IReadOnlyDictionary<string, ulong[]> expected, IReadOnlyDictionary<string, ulong[]> actual) =>
