@@ -12,8 +12,9 @@ namespace Quasar.Storage;
 /// </summary>
 /// <remarks>
 /// What a failure means follows recovery (FORMAT.md, "Recovery on open"): in the last segment an
-/// invalid batch with no complete durable batch after it is a torn write that recovery truncates
-/// (a warning); anywhere else it is damage (an error). Scanning a file stops at its first invalid
+/// invalid batch that recovery validates (from the last batch of the index's synced prefix on)
+/// with no complete durable batch after it is a torn write that recovery truncates (a warning);
+/// anywhere else it is damage (an error). Scanning a file stops at its first invalid
 /// batch: past it, record boundaries are unknown.
 /// </remarks>
 internal sealed class SegmentScan : IDisposable
@@ -259,6 +260,14 @@ internal sealed class SegmentScan : IDisposable
         if (!isLast)
         {
             problems.Error(dataPath, at, $"{problem} ({where})");
+            return 0;
+        }
+
+        if (batchOffset < TrustedIndexPrefix.ValidationStart(Path.ChangeExtension(dataPath, Segment.IndexExtension), baseSequence, data.Length))
+        {
+            // Recovery trusts the synced batches its index records and starts validating after
+            // this one: the data was synced, so the failure is damage, and a read of it throws.
+            problems.Error(dataPath, at, $"{problem} ({where}); the index records later batches as synced, so this is damage, not a torn write");
             return 0;
         }
 

@@ -166,7 +166,9 @@ internal sealed unsafe class SegmentIndex : IDisposable
             return null;
         }
 
-        long slotCount = Math.Max(slotCapacity, (length - IndexFormat.HeaderSize) / IndexFormat.SlotSize);
+        // Rounded up: a file that is not a header plus whole slots long (bytes appended past the
+        // last slot) must still fit in the mapping, which cannot be smaller than the file.
+        long slotCount = Math.Max(slotCapacity, (length - IndexFormat.HeaderSize + IndexFormat.SlotSize - 1) / IndexFormat.SlotSize);
         SegmentIndex? index = TryOpen(file, CapacityBytes(slotCount), writable: true);
         if (index is not null && index.Header.BaseSequence != baseSequence)
         {

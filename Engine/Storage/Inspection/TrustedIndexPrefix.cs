@@ -1,0 +1,76 @@
+using Quasar.Storage.Segments;
+
+namespace Quasar.Storage;
+
+/// <summary>
+/// Where recovery starts validating the last segment (FORMAT.md, "Recovery on open"): at the
+/// last batch of the index's trusted prefix, the run of slots from slot 0 that pass their checks
+/// with increasing sequences and offsets inside the data, no longer than the header's synced
+/// count. Batches before that point are known to have been synced and are not read on open, so
+/// a failure there is damage (a read of it throws), never a torn write.
+/// </summary>
+internal static class TrustedIndexPrefix
+{
+    /// <summary>
+    /// The data offset of the batch recovery would validate first in the last segment whose index
+    /// is <paramref name="indexPath"/>, or the segment header's end when it would validate the
+    /// whole file (index missing, invalid, of another base, or with no trusted slot).
+    /// </summary>
+    public static long ValidationStart(string indexPath, ulong baseSequence, long dataLength)
+    {
+        if (!File.Exists(indexPath))
+        {
+            return SegmentFormat.HeaderSize;
+        }
+
+        using var file = new FileStream(indexPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> bytes = stackalloc byte[IndexFormat.HeaderSize];
+        if (file.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false) < bytes.Length
+            || !TryReadHeader(bytes, indexPath, out IndexFormat.Header header)
+            || header.BaseSequence != baseSequence)
+        {
+            return SegmentFormat.HeaderSize;
+        }
+
+        long lastBatchOffset = SegmentFormat.HeaderSize;
+        ulong previous = 0;
+        long previousOffset = 0;
+        Span<byte> slotBytes = stackalloc byte[IndexFormat.SlotSize];
+        for (long i = 0; i < header.SlotCount; i++)
+        {
+            if (file.ReadAtLeast(slotBytes, slotBytes.Length, throwOnEndOfStream: false) < slotBytes.Length
+                || !IndexFormat.TryReadSlot(slotBytes, out IndexFormat.Slot slot)
+                || slot.Sequence <= previous
+                || slot.Offset <= previousOffset
+                || slot.Offset >= dataLength
+                || (i == 0 && !(slot.BatchStart && slot.Offset == SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize)))
+            {
+                break;
+            }
+
+            if (slot.BatchStart)
+            {
+                lastBatchOffset = slot.Offset - SegmentFormat.BatchHeaderSize;
+            }
+
+            previous = slot.Sequence;
+            previousOffset = slot.Offset;
+        }
+
+        return lastBatchOffset;
+    }
+
+    /// <summary>The header, or false when it is invalid or names a version this build does not read (recovery then rebuilds or refuses; either way it validates nothing by the index).</summary>
+    private static bool TryReadHeader(ReadOnlySpan<byte> bytes, string path, out IndexFormat.Header header)
+    {
+        try
+        {
+            return IndexFormat.TryReadHeader(bytes, path, out header);
+        }
+        catch (CorruptionException)
+        {
+            header = default;
+            return false;
+        }
+    }
+}
