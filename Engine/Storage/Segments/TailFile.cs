@@ -67,14 +67,23 @@ internal sealed class TailFile : IDisposable
 
             Span<byte> buffer = stackalloc byte[RecordSize];
             (ulong Generation, ulong Tail)? best = null;
+            bool anyWritten = false;
             foreach (int offset in (ReadOnlySpan<int>)[0, SecondCopyOffset])
             {
                 buffer.Clear();
                 file.Read(buffer, offset);
+                anyWritten |= buffer.ContainsAnyExcept((byte)0);
                 if (TryDecode(buffer, path, offset, out ulong copyGeneration, out ulong copyTail) && (best is null || copyGeneration > best.Value.Generation))
                 {
                     best = (copyGeneration, copyTail);
                 }
+            }
+
+            if (best is null && !anyWritten)
+            {
+                // Both copies read as zeros: no tail record ever reached the disk (a power loss took
+                // the first writes, never synced, and left only the file's size), so the tail is 0.
+                return new TailFile(file, 0, 0);
             }
 
             if (best is null)
