@@ -40,6 +40,30 @@ public sealed class PowerLossRecoveryTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_new_segment_whose_name_reached_the_disk_but_not_its_header_is_removed_and_the_ledger_opens()
+    {
+        using (Db db = Open(syncWrites: false))
+        using (Ledger ledger = Ledger.Open(db, new LedgerOptions { Prefix = "l" }))
+        {
+            ledger.Write(new Entry(16, new byte[] { 1 }));
+
+            // The directory entry may reach the disk on its own; the segment's data was never synced.
+            fs.SyncDirectory(Path.Combine(DbPath, "ledger-l"));
+            fs.PowerLoss(new PowerLossMode(Survivors.None, ZeroFilledTails: true));
+            Abandon(db);
+        }
+
+        fs.PowerOn();
+        using (Db db = Open(syncWrites: false))
+        using (Ledger ledger = Ledger.Open(db, new LedgerOptions { Prefix = "l" }))
+        {
+            Assert.Equal((0UL, 0UL, 0L), (ledger.Tail, ledger.Head, ledger.Length));
+        }
+
+        StoreCheck.AssertNoErrors(DbPath);
+    }
+
     private Db Open(bool syncWrites) => Db.Open(DbPath, new DbOptions { SyncWrites = syncWrites, FileSystem = fs });
 
     /// <summary>The Db the power loss left behind cannot close cleanly: its device is gone.</summary>
