@@ -38,6 +38,8 @@ public sealed class PowerLossRecoveryTests : IDisposable
         {
             Assert.Equal((0UL, 4UL, 1L), (ledger.Tail, ledger.Head, ledger.Length));
         }
+
+        StoreCheck.AssertNoErrors(DbPath);
     }
 
     [Fact]

@@ -50,6 +50,13 @@ internal static class TailCheck
             }
         }
 
+        if (best is null && damaged.Count == 0)
+        {
+            // Both copies read as zeros: no record ever reached the disk, and recovery reads tail 0.
+            problems.Warning(path, 0, "the tail file holds no record (its first writes were lost before a sync); recovery reads tail 0");
+            return new TailInfo(path, 0, 0, 0);
+        }
+
         if (best is null)
         {
             problems.Error(path, damaged.Count > 0 ? damaged[0] : 0, "no copy of the tail record is valid; recovery refuses to open the ledger");
