@@ -97,6 +97,21 @@ internal sealed class LedgerModel
     }
 
     /// <summary>
+    /// A batch that was written (its checks passed when it was) coming back in recovery: no Limit
+    /// check, as the entries a later delete removed may be back in the candidate it is added to.
+    /// </summary>
+    public void RecoverBatch(Entry[] batch)
+    {
+        if (batch.Length == 0)
+        {
+            return;
+        }
+
+        entries.AddRange(batch);
+        Head = Math.Max(Head, batch[^1].Sequence);
+    }
+
+    /// <summary>
     /// What recovery makes of a tail file holding <paramref name="tail"/>: Tail becomes it (when
     /// higher), every entry at or below it goes, and Head is at least it (Head survives full deletion).
     /// </summary>

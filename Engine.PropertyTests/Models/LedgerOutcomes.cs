@@ -18,7 +18,7 @@ internal sealed class LedgerOutcomes(LedgerModel durable)
     {
         if (synced)
         {
-            durable.Write(batch);
+            durable.RecoverBatch(batch);
         }
         else
         {
@@ -57,7 +57,7 @@ internal sealed class LedgerOutcomes(LedgerModel durable)
                 LedgerModel candidate = durable.Clone();
                 foreach (Entry[] batch in writes.Take(kept))
                 {
-                    candidate.Write(batch);
+                    candidate.RecoverBatch(batch);
                 }
 
                 candidate.RecoverTail(tail);

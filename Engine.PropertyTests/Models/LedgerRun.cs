@@ -6,8 +6,8 @@ using Quasar.Tests.Support.PowerLoss;
 namespace Quasar.PropertyTests.Models;
 
 /// <summary>
-/// One run of a ledger scenario: each ledger of the <see cref="LedgerHost"/> is compared with its
-/// own model after every step. With power losses the Db runs on a <see cref="PowerLossFileSystem"/>;
+/// One run of a ledger scenario: each ledger is compared with its
+/// own model after every step (two ledgers on one Db: Cache = 0 and Cache = scenario.Cache). With power losses the Db runs on a <see cref="PowerLossFileSystem"/>;
 /// after a loss the Db is abandoned and opened again, and each ledger must have recovered to one of
 /// the states its <see cref="LedgerOutcomes"/> allows, which then becomes its model.
 /// </summary>
@@ -16,7 +16,7 @@ internal sealed class LedgerRun : IDisposable
     private readonly LedgerScenario scenario;
     private readonly TempDirectory temp = new();
     private readonly PowerLossFileSystem? fileSystem;
-    private readonly LedgerHost host;
+    private readonly ModelHost<Ledger> host;
     private readonly LedgerModel[] models;
     private readonly LedgerOutcomes[] outcomes;
     private int losses;
@@ -25,9 +25,16 @@ internal sealed class LedgerRun : IDisposable
     {
         this.scenario = scenario;
         fileSystem = powerLoss ? new PowerLossFileSystem() : null;
-        host = new LedgerHost(Path.Combine(temp.Path, "db"), scenario, fileSystem);
+        host = new ModelHost<Ledger>(
+            Path.Combine(temp.Path, "db"),
+            new DbOptions { SegmentSize = scenario.SegmentSize, SyncWrites = scenario.SyncWrites, FileSystem = fileSystem },
+            db =>
+            [
+                ("plain ledger", Ledger.Open(db, new LedgerOptions { Prefix = "plain", Limit = scenario.Limit })),
+                ($"cached ledger (Cache={scenario.Cache})", Ledger.Open(db, new LedgerOptions { Prefix = "cached", Cache = scenario.Cache, Limit = scenario.Limit })),
+            ]);
         host.Open();
-        models = [.. host.Ledgers.Select(_ => new LedgerModel(scenario.Limit))];
+        models = [.. host.Stores.Select(_ => new LedgerModel(scenario.Limit))];
         outcomes = [.. models.Select(model => new LedgerOutcomes(model.Clone()))];
     }
 
@@ -141,7 +148,7 @@ internal sealed class LedgerRun : IDisposable
                 break;
 
             case LedgerCommand.ReopenLedgers:
-                if (Survives(host.ReopenLedgers, where))
+                if (Survives(host.ReopenStores, where))
                 {
                     Synced(reopened: true);
                 }
@@ -168,11 +175,11 @@ internal sealed class LedgerRun : IDisposable
     /// </summary>
     private void ForEachLedger(string where, Func<int, Ledger, (Outcome Expected, Outcome Actual)> call, Action<int, bool>? changed)
     {
-        for (int i = 0; i < host.Ledgers.Length; i++)
+        for (int i = 0; i < host.Stores.Length; i++)
         {
-            (string name, Ledger ledger) = host.Ledgers[i];
+            (string name, Ledger ledger) = host.Stores[i];
             (Outcome expected, Outcome actual) = call(i, ledger);
-            if (PowerIsOff && expected.Error is null && IsPowerFailure(actual.Thrown))
+            if (PowerIsOff && expected.Error is null && PowerLossSteps.IsPowerFailure(actual.Thrown))
             {
                 changed?.Invoke(i, false);
                 continue;
@@ -199,12 +206,9 @@ internal sealed class LedgerRun : IDisposable
             return true;
         }
 
-        Assert.True(PowerIsOff && IsPowerFailure(outcome.Thrown), $"{where}: {outcome.Thrown}");
+        Assert.True(PowerIsOff && PowerLossSteps.IsPowerFailure(outcome.Thrown), $"{where}: {outcome.Thrown}");
         return false;
     }
-
-    private static bool IsPowerFailure(Exception? error) =>
-        error is IOException || (error is AggregateException aggregate && aggregate.InnerExceptions.All(IsPowerFailure));
 
     /// <summary>Everything the models hold is durable now (Db.Sync, or a clean close when <paramref name="reopened"/>: nothing stays cached).</summary>
     private void Synced(bool reopened)
@@ -238,7 +242,7 @@ internal sealed class LedgerRun : IDisposable
         Assert.True(opened.Error is null, $"{where}: the Db did not open after the power loss: {opened.Thrown}");
         for (int i = 0; i < models.Length; i++)
         {
-            (string name, Ledger ledger) = host.Ledgers[i];
+            (string name, Ledger ledger) = host.Stores[i];
             string recovered = $"Length={ledger.Length}, Head={ledger.Head}, Tail={ledger.Tail}, entries {LedgerModel.Render(ledger.Read(0, int.MaxValue))}";
             LedgerModel[] candidates = [.. outcomes[i].Candidates()];
             LedgerModel? match = candidates.FirstOrDefault(candidate => candidate.Describe() == recovered);
@@ -286,7 +290,7 @@ internal sealed class LedgerRun : IDisposable
     {
         for (int i = 0; i < models.Length; i++)
         {
-            (string name, Ledger ledger) = host.Ledgers[i];
+            (string name, Ledger ledger) = host.Stores[i];
             string expected = $"Length={models[i].Length}, Head={models[i].Head}, Tail={models[i].Tail}";
             string actual = $"Length={ledger.Length}, Head={ledger.Head}, Tail={ledger.Tail}";
             Assert.True(actual == expected, $"{where} on the {name}: {actual}, model {expected}");

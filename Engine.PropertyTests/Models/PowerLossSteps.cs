@@ -53,6 +53,10 @@ internal static class PowerLossSteps
         }
     }
 
+    /// <summary>How a call fails when the power went during it: an I/O error (several, from a dispose).</summary>
+    public static bool IsPowerFailure(Exception? error) =>
+        error is IOException || (error is AggregateException aggregate && aggregate.InnerExceptions.All(IsPowerFailure));
+
     /// <summary>Counts the steps and power losses of one run of <paramref name="property"/>.</summary>
     public static void Count(string property, int runSteps, int runLosses)
     {
