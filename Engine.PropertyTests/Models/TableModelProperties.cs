@@ -1,118 +1,9 @@
-using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using Quasar.Tests.Support;
+using Quasar.Tests.Support.PowerLoss;
 
 namespace Quasar.PropertyTests.Models;
-
-/// <summary>One step against a table; prints like the call it stands for.</summary>
-public abstract record TableCommand
-{
-    /// <summary>Long names print shortened: their first characters and their UTF-8 length.</summary>
-    internal static string Show(string name) =>
-        name.Length <= 12 ? $"\"{name}\"" : $"\"{name[..9]}…\"({Encoding.UTF8.GetByteCount(name)} bytes)";
-
-    public sealed record Set(string Name, IReadOnlyList<ulong> Positions) : TableCommand
-    {
-        public override string ToString() => $"Set({Show(Name)}, [{string.Join(",", Positions)}])";
-    }
-
-    public sealed record Get(string Name) : TableCommand
-    {
-        public override string ToString() => $"Get({Show(Name)})";
-    }
-
-    public sealed record Delete(string Name) : TableCommand
-    {
-        public override string ToString() => $"Delete({Show(Name)})";
-    }
-
-    public sealed record All : TableCommand
-    {
-        public override string ToString() => "All";
-    }
-
-    public sealed record Range : TableCommand
-    {
-        public override string ToString() => "Range";
-    }
-
-    /// <summary>Disposes the Db and opens it (and the tables) again on the same directory.</summary>
-    public sealed record Reopen : TableCommand
-    {
-        public override string ToString() => "Reopen";
-    }
-
-    /// <summary>Disposes the tables only and opens them again on the same Db.</summary>
-    public sealed record ReopenTables : TableCommand
-    {
-        public override string ToString() => "ReopenTables";
-    }
-}
-
-public sealed record TableScenario(IReadOnlyList<TableCommand> Commands)
-{
-    public override string ToString() => string.Join("; ", Commands);
-}
-
-/// <summary>The reference model of a table, from API.md: a map from names to position lists.</summary>
-internal sealed class TableModel
-{
-    /// <summary>The longest name in UTF-8 bytes (Table.Set's documentation).</summary>
-    public const int MaxNameBytes = 1024;
-
-    private readonly Dictionary<string, ulong[]> map = new(StringComparer.Ordinal);
-
-    private static bool Valid(string name) => name.Length > 0 && Encoding.UTF8.GetByteCount(name) <= MaxNameBytes;
-
-    /// <summary>Stores a copy; empty positions: no-op.</summary>
-    public Outcome Set(string name, IReadOnlyList<ulong> positions)
-    {
-        if (!Valid(name))
-        {
-            return Outcome.Throws<ArgumentException>();
-        }
-
-        if (positions.Count > 0)
-        {
-            map[name] = [.. positions];
-        }
-
-        return Outcome.Returned("ok");
-    }
-
-    /// <summary>Missing: empty.</summary>
-    public Outcome Get(string name) =>
-        Valid(name) ? Outcome.Returned(Render(map.GetValueOrDefault(name) ?? [])) : Outcome.Throws<ArgumentException>();
-
-    /// <summary>Missing: no-op.</summary>
-    public Outcome Delete(string name)
-    {
-        if (!Valid(name))
-        {
-            return Outcome.Throws<ArgumentException>();
-        }
-
-        map.Remove(name);
-        return Outcome.Returned("ok");
-    }
-
-    public Outcome All() => Outcome.Returned(Render(map));
-
-    /// <summary>Min of the first positions, max of the last ones; position 0 counts like any other.</summary>
-    public Outcome Range() =>
-        Outcome.Returned(map.Count == 0
-            ? RenderRange(0, 0, false)
-            : RenderRange(map.Values.Min(p => p[0]), map.Values.Max(p => p[^1]), true));
-
-    public static string Render(IReadOnlyList<ulong> positions) => "[" + string.Join(",", positions) + "]";
-
-    public static string Render(IReadOnlyDictionary<string, ulong[]> all) =>
-        "{" + string.Join(", ", all.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{TableCommand.Show(p.Key)}: {Render(p.Value)}")) + "}";
-
-    /// <summary>Min and Max mean nothing when the table is empty: only Found is compared then.</summary>
-    public static string RenderRange(ulong min, ulong max, bool found) => found ? $"({min}, {max}, True)" : "(not found)";
-}
 
 public class TableModelProperties
 {
@@ -150,12 +41,35 @@ public class TableModelProperties
         from commands in Gen.ListOf(Commands, count)
         select new TableScenario([.. commands]);
 
+    /// <summary>Calls, Db.Sync (without <paramref name="syncWrites"/>) and power losses between and during calls.</summary>
+    private static Gen<TableScenario> PowerLossScenarios(bool syncWrites)
+    {
+        // The calls a power loss can interrupt: the ones that change the disk.
+        Gen<TableCommand> interruptible = Gen.Frequency(
+            (6, from name in Names from positions in Positions select (TableCommand)new TableCommand.Set(name, positions)),
+            (3, Names.Select(name => (TableCommand)new TableCommand.Delete(name))),
+            (2, Gen.Constant<TableCommand>(new TableCommand.Reopen())),
+            (1, Gen.Constant<TableCommand>(new TableCommand.ReopenTables())),
+            (syncWrites ? 0 : 2, Gen.Constant<TableCommand>(new TableCommand.Sync())));
+        Gen<TableCommand> commands = Gen.Frequency(
+            (30, Commands),
+            (syncWrites ? 0 : 3, Gen.Constant<TableCommand>(new TableCommand.Sync())),
+            (2, PowerLossSteps.Modes.Select(mode => (TableCommand)new TableCommand.PowerLoss(mode))),
+            (4, from call in interruptible
+                from at in PowerLossSteps.Changes
+                from mode in PowerLossSteps.Modes
+                select (TableCommand)new TableCommand.PowerLossDuring(call, at, mode)));
+        return from count in Gen.Choose(1, MaxCommands)
+               from list in Gen.ListOf(commands, count)
+               select new TableScenario([.. list], syncWrites);
+    }
+
     private static IEnumerable<TableScenario> Shrink(TableScenario scenario)
     {
         IReadOnlyList<TableCommand> commands = scenario.Commands;
         foreach (IReadOnlyList<TableCommand> shorter in CommandLists.WithoutRuns(commands))
         {
-            yield return new TableScenario(shorter);
+            yield return scenario with { Commands = shorter };
         }
 
         for (int i = 0; i < commands.Count; i++)
@@ -166,110 +80,50 @@ public class TableModelProperties
                 {
                     var copy = commands.ToList();
                     copy[i] = set with { Positions = [.. set.Positions.Take(j), .. set.Positions.Skip(j + 1)] };
-                    yield return new TableScenario(copy);
+                    yield return scenario with { Commands = copy };
+                }
+            }
+            else if (commands[i] is TableCommand.PowerLossDuring during)
+            {
+                foreach (TableCommand simpler in ShrinkPowerLoss(during))
+                {
+                    var copy = commands.ToList();
+                    copy[i] = simpler;
+                    yield return scenario with { Commands = copy };
+                }
+            }
+            else if (commands[i] is TableCommand.PowerLoss loss)
+            {
+                foreach (PowerLossMode mode in PowerLossSteps.Shrink(loss.Mode))
+                {
+                    var copy = commands.ToList();
+                    copy[i] = new TableCommand.PowerLoss(mode);
+                    yield return scenario with { Commands = copy };
                 }
             }
         }
     }
 
-    private static readonly Arbitrary<TableScenario> Arbitrary = Arb.From(Scenarios, Shrink);
-
-    /// <summary>One Db with two tables on it, one caching positions and one not.</summary>
-    private sealed class Host(string directory) : IDisposable
+    /// <summary>The call alone, the power lost earlier in it, or lost more simply.</summary>
+    private static IEnumerable<TableCommand> ShrinkPowerLoss(TableCommand.PowerLossDuring during)
     {
-        private Db? db;
-
-        public (string Name, Table Table)[] Tables { get; private set; } = [];
-
-        public void Open()
+        yield return during.Call;
+        if (during.AtChange > 0)
         {
-            db = Db.Open(directory);
-            OpenTables();
+            yield return during with { AtChange = during.AtChange / 2 };
         }
 
-        /// <summary>Closes the Db, checks its files with the consistency checker, and opens it again.</summary>
-        public void Reopen()
+        foreach (PowerLossMode mode in PowerLossSteps.Shrink(during.Mode))
         {
-            db?.Dispose();
-            Tables = [];
-            StoreCheck.AssertNoErrors(directory, "closed for a reopen");
-            Open();
+            yield return during with { Mode = mode };
         }
-
-        public void ReopenTables()
-        {
-            foreach ((_, Table table) in Tables)
-            {
-                table.Dispose();
-            }
-
-            Tables = [];
-            OpenTables();
-        }
-
-        private void OpenTables()
-        {
-            Tables =
-            [
-                ("plain table", Table.Open(db!, new TableOptions { Prefix = "plain", Cache = false })),
-                ("cached table", Table.Open(db!, new TableOptions { Prefix = "cached", Cache = true })),
-            ];
-        }
-
-        public void Dispose() => db?.Dispose();
-    }
-
-    private static void Run(TableScenario scenario)
-    {
-        using var temp = new TempDirectory();
-        var model = new TableModel();
-        using var host = new Host(temp.Path);
-        host.Open();
-        CheckState(model, host, "after open");
-
-        for (int step = 0; step < scenario.Commands.Count; step++)
-        {
-            TableCommand command = scenario.Commands[step];
-            string where = $"step {step} ({command})";
-            Outcome expected = command switch
-            {
-                TableCommand.Set set => model.Set(set.Name, set.Positions),
-                TableCommand.Get get => model.Get(get.Name),
-                TableCommand.Delete delete => model.Delete(delete.Name),
-                TableCommand.All => model.All(),
-                TableCommand.Range => model.Range(),
-                _ => Outcome.Returned("ok"),
-            };
-
-            switch (command)
-            {
-                case TableCommand.Reopen:
-                    host.Reopen();
-                    break;
-                case TableCommand.ReopenTables:
-                    host.ReopenTables();
-                    break;
-                default:
-                    foreach ((string name, Table table) in host.Tables)
-                    {
-                        expected.AssertMatches(Outcome.Of(() => Call(table, command)), $"{where} on the {name}");
-                    }
-
-                    break;
-            }
-
-            CheckState(model, host, $"after {where}");
-        }
-
-        host.Dispose();
-        StoreCheck.AssertNoErrors(temp.Path, "at the end of the run");
     }
 
     /// <summary>
     /// Calls the table. The arrays passed in and handed out are scribbled over afterwards: the
     /// table must neither keep the caller's span nor hand out its own arrays (Get returns a copy).
     /// </summary>
-    private static string Call(Table table, TableCommand command)
+    internal static string Call(Table table, TableCommand command)
     {
         switch (command)
         {
@@ -308,18 +162,21 @@ public class TableModelProperties
         }
     }
 
-    /// <summary>All() and Range() agree with the model.</summary>
-    private static void CheckState(TableModel model, Host host, string where)
-    {
-        foreach ((string name, Table table) in host.Tables)
-        {
-            model.All().AssertMatches(Outcome.Of(() => TableModel.Render(table.All())), $"{where}: All() on the {name}");
-            model.Range().AssertMatches(Outcome.Of(() => Call(table, new TableCommand.Range())), $"{where}: Range() on the {name}");
-        }
-    }
+    private static readonly Arbitrary<TableScenario> Arbitrary = Arb.From(Scenarios, Shrink);
 
     [QuasarProperty]
-    public Property Table_behaves_like_the_model_with_and_without_cache() => Prop.ForAll(Arbitrary, Run);
+    public Property Table_behaves_like_the_model_with_and_without_cache() =>
+        Prop.ForAll(Arbitrary, scenario => TableRun.Execute(scenario, powerLoss: false));
+
+    /// <summary>Every Set and Delete that returned survives any power loss; the one in flight may or may not.</summary>
+    [PowerLossProperty]
+    public Property Table_with_SyncWrites_keeps_every_acknowledged_call_across_power_losses() =>
+        Prop.ForAll(Arb.From(PowerLossScenarios(syncWrites: true), Shrink), scenario => TableRun.Execute(scenario, powerLoss: true));
+
+    /// <summary>Everything before the last Db.Sync or clean close survives; of the calls after it, a prefix.</summary>
+    [PowerLossProperty]
+    public Property Table_without_SyncWrites_keeps_everything_synced_across_power_losses() =>
+        Prop.ForAll(Arb.From(PowerLossScenarios(syncWrites: false), Shrink), scenario => TableRun.Execute(scenario, powerLoss: true));
 
     /// <summary>
     /// Far more sets of one name than the rewrite threshold (1 MiB): the file is rewritten again and

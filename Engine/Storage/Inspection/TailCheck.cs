@@ -28,12 +28,14 @@ internal static class TailCheck
         int valid = 0;
         var damaged = new List<int>(2);
         bool firstWriteIncomplete = false;
+        bool anyWritten = false;
         foreach (int offset in (ReadOnlySpan<int>)[0, TailFile.SecondCopyOffset])
         {
             copy.Clear();
             file.Position = offset;
             file.ReadAtLeast(copy, copy.Length, throwOnEndOfStream: false);
             firstWriteIncomplete |= offset == 0 && TailFile.FirstWriteIncomplete(copy, file.Length);
+            anyWritten |= copy.ContainsAnyExcept((byte)0);
             try
             {
                 if (TailFile.TryDecode(copy, path, offset, out ulong generation, out ulong tail))
@@ -52,9 +54,9 @@ internal static class TailCheck
             }
         }
 
-        if (best is null && firstWriteIncomplete)
+        if (best is null && (firstWriteIncomplete || !anyWritten))
         {
-            problems.Warning(path, 0, "the first tail write tore before it completed (a failed or interrupted first delete); recovery reads tail 0");
+            problems.Warning(path, 0, "no tail record ever completed (the first write tore, or a power loss took every unsynced copy); recovery reads tail 0");
             return new TailInfo(path, 0, 0, 0);
         }
 

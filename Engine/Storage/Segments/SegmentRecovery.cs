@@ -126,9 +126,11 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         SegmentIndex? index = null;
         try
         {
-            if (data.Length < SegmentFormat.HeaderSize)
+            if (data.Length < SegmentFormat.HeaderSize || HeaderIsZero(data))
             {
-                // A crash while the segment was being created: it never held a batch.
+                // A crash while the segment was being created: it never held a batch. A header of
+                // zeros was never synced (a power loss kept the name or size, not the data), and
+                // every batch is synced together with it, so none can be durable either.
                 data.Dispose();
                 RemoveFiles(dataPath, "segment header incomplete");
                 return null;
@@ -156,6 +158,14 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether the data file's header bytes are all zero.</summary>
+    private static bool HeaderIsZero(IStorageFile data)
+    {
+        Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
+        int read = data.Read(header, 0);
+        return !header[..read].ContainsAnyExcept((byte)0);
     }
 
     /// <summary>Checks a data file's header and that it names the base sequence of the file name.</summary>

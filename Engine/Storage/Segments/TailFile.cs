@@ -68,10 +68,12 @@ internal sealed class TailFile : IDisposable
             Span<byte> buffer = stackalloc byte[RecordSize];
             (ulong Generation, ulong Tail)? best = null;
             bool firstWriteIncomplete = false;
+            bool anyWritten = false;
             foreach (int offset in (ReadOnlySpan<int>)[0, SecondCopyOffset])
             {
                 buffer.Clear();
                 file.Read(buffer, offset);
+                anyWritten |= buffer.ContainsAnyExcept((byte)0);
                 if (TryDecode(buffer, path, offset, out ulong copyGeneration, out ulong copyTail) && (best is null || copyGeneration > best.Value.Generation))
                 {
                     best = (copyGeneration, copyTail);
@@ -80,10 +82,12 @@ internal sealed class TailFile : IDisposable
                 firstWriteIncomplete |= offset == 0 && FirstWriteIncomplete(buffer, file.Length);
             }
 
-            if (best is null && firstWriteIncomplete)
+            if (best is null && (firstWriteIncomplete || !anyWritten))
             {
-                // The only write ever made (generation 1) tore: it was never acknowledged. Cut
-                // it off like any torn tail, so the file reads as never written (Tail 0).
+                // No tail record ever completed: the only write made (generation 1) tore, or a
+                // power loss kept the file's size but none of its never-synced pages. Neither was
+                // acknowledged as durable. Cut it off like any torn tail, so the file reads as
+                // never written (Tail 0) and the checker finds it clean after this open.
                 file.SetLength(0);
                 file.SyncData();
                 return new TailFile(file, 0, 0);
