@@ -253,14 +253,21 @@ internal sealed class Segment
             long end = EndOffset(next);
             var buffer = GC.AllocateUninitializedArray<byte>(checked((int)(end - start)));
             int read = data.Read(buffer, start);
-            if (read < buffer.Length)
+            bool cut = read < buffer.Length;
+            if (cut)
             {
-                throw new CorruptionException(DataPath, start + read, $"file ends before the committed entries (the index expects {end} bytes)");
+                // Synced data that lost its end (F14): the entries still whole in it are read.
+                Array.Resize(ref buffer, read);
             }
 
             for (long k = first; k < next; k++)
             {
                 IndexFormat.Slot slot = index.GetSlot(k);
+                if (cut && slot.Offset + SegmentFormat.EntryHeaderSize > start + read)
+                {
+                    throw new CorruptionException(DataPath, start + read, $"file ends before the committed entries (the index expects {end} bytes)");
+                }
+
                 into.Add(SegmentEntryDecoder.Decode(this, buffer, (int)(slot.Offset - start), k, slot));
             }
 

@@ -184,13 +184,25 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         {
             IndexFormat.Header header = index.Header;
             string? problem = SealedIndexCheck.LastSlotAgainstData(data, index, baseSequence, header.SlotCount, out long dataLength, out ulong lastSequence);
+            if (problem is not null && index.SlotsMatchChecksum()
+                && SealedIndexCheck.ListsMoreThanData(data, index, header.SlotCount, out IndexFormat.Slot last, out long impliedEnd))
+            {
+                // Synced data that lost its end is damage: a rebuild from the data would leave a
+                // silent gap in the ledger (storage review F14). The segment keeps what its index
+                // lists, so sequences still follow on, and a read of the lost entries finds the
+                // file too short and raises CorruptionException naming it and the offset.
+                Log.SealedIndexDisagrees(logger, indexPath, header.SlotCount, data.Path, $"{problem}: the data ends at {data.Length} before the entries the index lists; reads of them fail");
+                segment = Segment.Recovered(data, index, baseSequence, header.SlotCount, impliedEnd, last.Sequence, isSealed: true);
+                return null;
+            }
+
             if (problem is not null)
             {
                 if (index.SlotsMatchChecksum())
                 {
-                    // An intact sealed index that disagrees with the data is either an index from
-                    // elsewhere or data that lost its end; only the data can be trusted, so the
-                    // index is rebuilt from it, and the disagreement is reported loudly.
+                    // An intact sealed index that disagrees with data it does not reach past is
+                    // an index from elsewhere; only the data can be trusted, so the index is
+                    // rebuilt from it, and the disagreement is reported loudly.
                     Log.SealedIndexDisagrees(logger, indexPath, header.SlotCount, data.Path, problem);
                 }
 
