@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Quasar.Storage.Files;
 
 namespace Quasar.Storage.Segments;
@@ -25,6 +26,9 @@ internal sealed unsafe class SegmentIndex : IDisposable
     private byte* slots;
     private IndexFormat.Header header;
     private volatile bool verified;
+
+    // A repair that failed: later reads raise the same error instead of rebuilding (and failing) again.
+    private CorruptionException? unrepairable;
 
     // Null for a read-only (sealed) index, which is never stored into.
     private IndexReservation? reservation;
@@ -234,7 +238,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
         if (to > from)
         {
             ReserveSlots(to);
-            new Span<byte>(slots + (from * IndexFormat.SlotSize), checked((int)((to - from) * IndexFormat.SlotSize))).Clear();
+            NativeMemory.Clear(slots + (from * IndexFormat.SlotSize), (nuint)((to - from) * IndexFormat.SlotSize));
         }
     }
 
@@ -247,8 +251,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// </summary>
     public void Seal(long slotCount)
     {
-        var slotBytes = new ReadOnlySpan<byte>(slots, checked((int)(slotCount * IndexFormat.SlotSize)));
-        WriteHeader(new IndexFormat.Header(IndexFormat.StateSealed, header.BaseSequence, slotCount, Crc32C.Compute(slotBytes)));
+        WriteHeader(new IndexFormat.Header(IndexFormat.StateSealed, header.BaseSequence, slotCount, SlotsChecksum(slotCount)));
         map.Sync();
         if (!OperatingSystem.IsWindows())
         {
@@ -290,8 +293,20 @@ internal sealed unsafe class SegmentIndex : IDisposable
     public bool SlotsMatchChecksum()
     {
         long count = header.SlotCount;
-        return count <= SlotCapacity
-            && Crc32C.Compute(new ReadOnlySpan<byte>(slots, checked((int)(count * IndexFormat.SlotSize)))) == header.SlotsChecksum;
+        return count <= SlotCapacity && SlotsChecksum(count) == header.SlotsChecksum;
+    }
+
+    /// <summary>The CRC-32C of the first <paramref name="count"/> slots, in pieces a span can hold (a segment may have more than 2 GiB of slots).</summary>
+    private uint SlotsChecksum(long count)
+    {
+        uint state = Crc32C.Start();
+        long bytes = count * IndexFormat.SlotSize;
+        for (long done = 0; done < bytes; done += int.MaxValue / 2)
+        {
+            state = Crc32C.Append(state, new ReadOnlySpan<byte>(slots + done, (int)Math.Min(int.MaxValue / 2, bytes - done)));
+        }
+
+        return Crc32C.Finish(state);
     }
 
     /// <summary>
@@ -313,9 +328,22 @@ internal sealed unsafe class SegmentIndex : IDisposable
                 return;
             }
 
+            if (unrepairable is not null)
+            {
+                throw unrepairable;
+            }
+
             if (!SlotsMatchChecksum())
             {
-                (Repair ?? throw new CorruptionException(file.Path, IndexFormat.HeaderSize, "index slots checksum mismatch"))();
+                try
+                {
+                    (Repair ?? throw new CorruptionException(file.Path, IndexFormat.HeaderSize, "index slots checksum mismatch"))();
+                }
+                catch (CorruptionException error)
+                {
+                    unrepairable = error; // the data does not change, so neither would a retry's outcome (F17)
+                    throw;
+                }
             }
 
             verified = true;

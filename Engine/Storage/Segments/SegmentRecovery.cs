@@ -252,7 +252,9 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
         catch
         {
+            // Neither the handle and mapping nor the file outlive a failed rebuild (storage review F17).
             rebuilt.Dispose();
+            TryDelete(temporary);
             throw;
         }
     }
@@ -357,6 +359,19 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
 
         return Math.Max(i, 0);
+    }
+
+    /// <summary>Deletes a leftover of a failed step, best effort (the step's own error is the one reported; open removes leftovers).</summary>
+    private void TryDelete(string path)
+    {
+        try
+        {
+            fs.Delete(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // the next open removes *.tmp files
+        }
     }
 
     /// <summary>Removes a segment that holds no batch, reporting why.</summary>
