@@ -12,7 +12,7 @@ namespace Quasar.Storage.Segments;
 /// only the batches after its last trusted batch are read and validated; a delete interrupted
 /// between persisting the tail and unlinking is finished.
 /// </summary>
-internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
+internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncWrites)
 {
     // Whether recovery removed files from the directory, which then needs a sync.
     private bool removedFiles;
@@ -29,7 +29,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         var segments = new List<Segment>();
         try
         {
-            var recovery = new SegmentRecovery(context.FileSystem, context.Logger);
+            var recovery = new SegmentRecovery(context.FileSystem, context.Logger, context.SyncWrites);
             recovery.OpenSegments(context.Directory, name, segmentSize, segments);
             ulong tail = tailFile.Tail;
             SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
@@ -146,6 +146,14 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
                 data.Dispose();
                 RemoveFiles(dataPath, "segment holds no complete batch");
                 return null;
+            }
+
+            if (syncWrites)
+            {
+                // Batches a killed process wrote without SyncWrites may exist only in the page
+                // cache; they are served from now on, so they must be durable first (storage
+                // review F18).
+                data.SyncData();
             }
 
             return Segment.Recovered(data, index, baseSequence, recovered.SlotCount, recovered.ValidEnd, recovered.LastSequence, isSealed: false);
