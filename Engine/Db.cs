@@ -50,13 +50,13 @@ public sealed class Db : IDisposable
     /// <param name="options">Options; null for the defaults.</param>
     /// <returns>The open database.</returns>
     /// <exception cref="IOException">The directory is already open in this or another process.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1 or above 2^47 (128 TiB).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1 or more than 64 GiB.</exception>
     public static Db Open(string directory, DbOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SegmentSize, IndexFormat.MaxSegmentSize, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SegmentSize, DbOptions.MaxSegmentSize, nameof(options));
         string fullPath = Path.GetFullPath(directory);
         DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);
         var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));

@@ -19,10 +19,16 @@ public sealed record DbOptions
 
     /// <summary>
     /// The size at which a ledger starts a new segment file (default 64 MiB). Not a cap: a batch
-    /// larger than this gets a segment of its own. From 1 to 2^47 (128 TiB, the largest offset an
-    /// index slot holds; the index file is sized from it, so keep it far below).
+    /// larger than this gets a segment of its own. Must be at least 1 and at most 64 GiB.
     /// </summary>
     public long SegmentSize { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest <see cref="SegmentSize"/>: a segment's index maps 16 bytes per 16 bytes of
+    /// data, so this bounds one mapping to 64 GiB of address space and keeps every slot count and
+    /// byte offset far from overflow (storage review F17).
+    /// </summary>
+    internal const long MaxSegmentSize = 64L * 1024 * 1024 * 1024;
 
     /// <summary>The file system seam; tests substitute one that injects faults.</summary>
     internal IFileSystem? FileSystem { get; init; }

@@ -131,14 +131,6 @@ internal static class LedgerOracle
             return intactDurableAfter ? null : "torn final batches of the last segment";
         }
 
-        if (!isLast && damage.OnlyTruncatedTo(segment) is long cut && cut <= batch.Start && history.Physical.Any(b => b.Segment == segment && b.End == cut))
-        {
-            // Storage review F14: a sealed segment cut at a batch boundary is rebuilt from its
-            // shorter data instead of being reported; allowed here until F14's fix lands, and
-            // counted apart so the figure shows whether it still happens.
-            return KnownGaps.SealedCutAtBatchBoundary;
-        }
-
         return null;
     }
 }

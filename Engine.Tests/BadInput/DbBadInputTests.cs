@@ -10,8 +10,9 @@ public sealed class DbBadInputTests : IDisposable
 
     public void Dispose() => store.Dispose();
 
-    // Above 2^47 no index slot could hold an entry's offset, and the index file sized from it overflowed.
-    public static TheoryData<long> BadSegmentSizes => [0, -1, long.MinValue, (1L << 47) + 1, long.MaxValue];
+    // Above 64 GiB one segment's index mapping (16 bytes per 16 bytes of data) would take more address
+    // space than a process should give one file, and slot arithmetic nears overflow (storage review F17).
+    public static TheoryData<long> BadSegmentSizes => [0, -1, long.MinValue, (64L << 30) + 1, (1L << 47) + 1, long.MaxValue];
 
     [Fact]
     public void Open_of_a_null_directory_throws_ArgumentNullException_and_leaves_files_unchanged() =>

@@ -40,7 +40,13 @@ public sealed class IndexRebuildTests : IDisposable
         var cases = new TheoryData<Damage, bool>();
         foreach (Damage damage in Enum.GetValues<Damage>())
         {
-            cases.Add(damage, true);
+            // An intact sealed index listing more than the data holds is damage, not an index to
+            // rebuild (storage review F14): SealedDataLossTests.
+            if (damage != Damage.ExtraSlotsPastTheData)
+            {
+                cases.Add(damage, true);
+            }
+
             cases.Add(damage, false);
         }
 

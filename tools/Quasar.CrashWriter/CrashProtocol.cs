@@ -22,12 +22,36 @@ namespace Quasar.CrashWriter;
 /// after the producer acknowledged entry s, and the phase markers <c>roll</c> and <c>clean</c> after
 /// each segment roll and each cleaning that deleted something. Its consumers report what they
 /// processed in files of their own (<see cref="ConsumerRecordsPath"/>), not on stdout.</item>
+/// <item>Disk-full mode (<see cref="DiskFullArguments"/>): <c>ready ...</c> as the ledger mode, then one
+/// <c>ioerror &lt;acknowledged writes&gt; &lt;message&gt;</c> when a call fails with an I/O error
+/// (exit code <see cref="DiskFullIOException"/>).</item>
 /// </list>
 /// </summary>
 internal static class CrashProtocol
 {
     /// <summary>The first argument that selects the table mode.</summary>
     public const string TableMode = "table";
+
+    /// <summary>The first argument that selects the disk-full mode.</summary>
+    public const string DiskFullMode = "diskfull";
+
+    /// <summary>Disk-full mode: the exit code when a call failed with an <see cref="IOException"/> (the expected outcome).</summary>
+    public const int DiskFullIOException = 4;
+
+    /// <summary>Disk-full mode: the exit code when a call failed with any other exception.</summary>
+    public const int DiskFullOtherException = 5;
+
+    /// <summary>Disk-full mode: the exit code when <see cref="DiskFullMaxWrites"/> writes all succeeded.</summary>
+    public const int DiskFullNeverFailed = 6;
+
+    /// <summary>Disk-full mode: how many 1-entry batches it writes at most before giving up.</summary>
+    public const int DiskFullMaxWrites = 1_000_000;
+
+    /// <summary>Disk-full mode: the segment size (small enough that rolls happen on a few MiB).</summary>
+    public const long DiskFullSegmentSize = 64 * 1024;
+
+    /// <summary>Keyword of the disk-full mode's last line: <c>ioerror &lt;acknowledged writes&gt; &lt;message&gt;</c>.</summary>
+    public const string IoError = "ioerror";
 
     /// <summary>Ledger mode: durable writes (the default).</summary>
     public const string Sync = "sync";
@@ -141,6 +165,25 @@ internal static class CrashProtocol
         payload = space < 0 ? string.Empty : line[(space + 1)..];
         sequence = 0;
         return space > 0 && ulong.TryParse(line.AsSpan(0, space), NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+    }
+
+    /// <summary>Usage of the disk-full mode.</summary>
+    public const string DiskFullUsage = "Quasar.CrashWriter diskfull <db directory> <prefix>";
+
+    /// <summary>The command line of the disk-full mode.</summary>
+    public static string[] DiskFullArguments(string directory, string prefix) => [DiskFullMode, directory, prefix];
+
+    /// <summary>The disk-full mode's report of the failed call: how many writes were acknowledged before it.</summary>
+    public static string IoErrorLine(long acknowledged, string message) =>
+        string.Create(CultureInfo.InvariantCulture, $"{IoError} {acknowledged} {message.ReplaceLineEndings(" ")}");
+
+    /// <summary>The acknowledged writes an <c>ioerror</c> line reports; false for any other line.</summary>
+    public static bool TryParseIoError(string line, out long acknowledged)
+    {
+        acknowledged = 0;
+        string[] parts = line.Split(' ', 3);
+        return parts.Length >= 2 && parts[0] == IoError
+            && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out acknowledged);
     }
 
     /// <summary>The command line of the ledger mode.</summary>

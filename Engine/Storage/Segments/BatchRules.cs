@@ -56,14 +56,20 @@ internal struct BatchRules
         entry.PayloadLength > header.Length - (Position + SegmentFormat.EntryHeaderSize) ? $"entry {entries} of the batch is cut off" : null;
 
     /// <summary>
-    /// Accepts the next entry when its sequence increases and <paramref name="checksum"/> (computed
-    /// over its sequence, length and payload) matches the stored one; moves past it.
+    /// Accepts the next entry when its sequence increases (the first one being the header's first
+    /// sequence) and <paramref name="checksum"/> (computed over its sequence, length and payload)
+    /// matches the stored one; moves past it.
     /// </summary>
     public string? CheckEntry(SegmentFormat.EntryHeader entry, uint checksum)
     {
         if (entry.Sequence <= previous || checksum != entry.Checksum)
         {
             return $"entry {entries} of the batch fails its checksum";
+        }
+
+        if (entries == 0 && entry.Sequence != header.FirstSequence)
+        {
+            return "first entry does not match the batch header's first sequence";
         }
 
         previous = entry.Sequence;

@@ -58,12 +58,6 @@ internal static class IndexFormat
     private const ulong OffsetMask = (1UL << OffsetBits) - 1;
     private const ulong BatchStartBit = 1UL << OffsetBits;
 
-    /// <summary>
-    /// The largest <see cref="DbOptions.SegmentSize"/>: a slot holds an entry's offset in 47 bits,
-    /// so no segment can be longer (128 TiB), and the index is sized from it.
-    /// </summary>
-    public const long MaxSegmentSize = 1L << OffsetBits;
-
     /// <summary>The decoded header of an index file.</summary>
     public readonly record struct Header(uint State, ulong BaseSequence, long SlotCount, uint SlotsChecksum);
 

@@ -39,6 +39,39 @@ internal static class SealedIndexCheck
         return null;
     }
 
+    /// <summary>
+    /// Whether an intact sealed index lists entries past the end of the data: its last slot
+    /// passes its check but its entry does not fit in the file. Sealed data was synced, so that is
+    /// data lost at its end (storage review F14), which a rebuild from the data would turn into a
+    /// silent gap in the ledger; the index, not the data, then says what the segment held.
+    /// </summary>
+    /// <param name="data">The segment's data file.</param>
+    /// <param name="index">Its sealed index, whose slot checksum matched.</param>
+    /// <param name="slots">The sealed slot count.</param>
+    /// <param name="last">The last slot.</param>
+    /// <param name="impliedEnd">Where the data would have to reach at least: past the last slot's entry header.</param>
+    public static bool ListsMoreThanData(IStorageFile data, SegmentIndex index, long slots, out IndexFormat.Slot last, out long impliedEnd)
+    {
+        impliedEnd = 0;
+        if (!index.TryGetSlot(slots - 1, out last))
+        {
+            return false;
+        }
+
+        long dataLength = data.Length;
+        impliedEnd = last.Offset + SegmentFormat.EntryHeaderSize;
+        if (impliedEnd > dataLength)
+        {
+            return true;
+        }
+
+        Span<byte> header = stackalloc byte[SegmentFormat.EntryHeaderSize];
+        data.Read(header, last.Offset);
+        SegmentFormat.EntryHeader entry = SegmentFormat.ReadEntryHeader(header);
+        impliedEnd = Math.Max(impliedEnd, dataLength);
+        return entry.Sequence == last.Sequence && impliedEnd - SegmentFormat.EntryHeaderSize - last.Offset < entry.PayloadLength;
+    }
+
     /// <summary>Whether the entry <paramref name="slot"/> names is where it says and verifies; <paramref name="entryEnd"/> is where it ends.</summary>
     private static bool TryReadEntryAt(IStorageFile data, IndexFormat.Slot slot, long dataLength, out long entryEnd)
     {

@@ -14,8 +14,7 @@ namespace Quasar.Storage.Segments;
 /// single writer only (and by recovery before the segment is published, and by the lazy index
 /// repair under the index's verification lock), with volatile writes and the count last; readers
 /// read them with volatile reads and trust only what lies below the count they read.
-/// <c>broken</c> and <see cref="IsSealed"/> belong to the writer. <c>leases</c> changes only by
-/// interlocked operations: the log holds one for as long as the segment is in its snapshot, every
+/// <c>broken</c> and <see cref="IsSealed"/> belong to the writer. <c>leases</c> (a <see cref="LeaseCount"/>): the log holds one for as long as the segment is in its snapshot, every
 /// reader takes one for the time it touches the files (<see cref="SegmentLease"/>), and the
 /// release that brings it to zero closes the files and unmaps the index - after which no lease
 /// can be taken, so a segment deleted (or a ledger disposed) while a read runs is closed only
@@ -28,7 +27,7 @@ internal sealed class Segment
     private long count;
     private long dataLength;
     private ulong lastSequence;
-    private int leases = 1;
+    private LeaseCount leases = new(1);
     private bool broken;
 
     private Segment(IStorageFile data, SegmentIndex index, ulong baseSequence)
@@ -89,22 +88,11 @@ internal sealed class Segment
         catch
         {
             data.Dispose();
-            TryDelete(fs, stem + IndexExtension);
-            TryDelete(fs, stem + DataExtension);
-            throw;
-        }
-    }
 
-    /// <summary>Deletes a file of a failed creation if it can (best effort: the creation's own error is the one reported).</summary>
-    private static void TryDelete(IFileSystem fs, string path)
-    {
-        try
-        {
-            fs.Delete(path);
-        }
-        catch (IOException)
-        {
-            // recovery removes a segment that never received a batch
+            // Best effort: the creation's own error is the one reported, and recovery removes a
+            // segment that never received a batch.
+            TryDeleteFiles(fs, stem + DataExtension);
+            throw;
         }
     }
 
@@ -145,16 +133,20 @@ internal sealed class Segment
     /// then writes its slots, then publishes the new count. A crash before the publication leaves
     /// a record that recovery either completes (slots rebuilt) or truncates.
     /// </summary>
+    /// <exception cref="IOException">The index space or the record could not be written; the batch left no trace (see <see cref="StorageFileAppend.AppendOrRollBack"/>).</exception>
     public void Append(ReadOnlySpan<Entry> entries, long length, bool sync)
     {
         long offset = dataLength;
+        long slot = count;
+
+        // Before the record, so a full disk fails the batch while there is nothing to undo (F1).
+        index.ReserveSlots(slot + entries.Length);
         using (SpanOwner<byte> record = SpanOwner<byte>.Allocate((int)length))
         {
             SegmentFormat.WriteBatch(record.Span, entries, durable: sync);
             data.AppendOrRollBack(record.Span, offset, sync, ref broken);
         }
 
-        long slot = count;
         long entryOffset = offset + SegmentFormat.BatchHeaderSize;
         for (int i = 0; i < entries.Length; i++)
         {
@@ -261,14 +253,21 @@ internal sealed class Segment
             long end = EndOffset(next);
             var buffer = GC.AllocateUninitializedArray<byte>(checked((int)(end - start)));
             int read = data.Read(buffer, start);
-            if (read < buffer.Length)
+            bool cut = read < buffer.Length;
+            if (cut)
             {
-                throw new CorruptionException(DataPath, start + read, $"file ends before the committed entries (the index expects {end} bytes)");
+                // Synced data that lost its end (F14): the entries still whole in it are read.
+                Array.Resize(ref buffer, read);
             }
 
             for (long k = first; k < next; k++)
             {
                 IndexFormat.Slot slot = index.GetSlot(k);
+                if (cut && slot.Offset + SegmentFormat.EntryHeaderSize > start + read)
+                {
+                    throw new CorruptionException(DataPath, start + read, $"file ends before the committed entries (the index expects {end} bytes)");
+                }
+
                 into.Add(SegmentEntryDecoder.Decode(this, buffer, (int)(slot.Offset - start), k, slot));
             }
 
@@ -346,27 +345,12 @@ internal sealed class Segment
     }
 
     /// <summary>Takes a lease; false when the segment is already closed.</summary>
-    public bool TryAcquire()
-    {
-        while (true)
-        {
-            int current = Volatile.Read(ref leases);
-            if (current == 0)
-            {
-                return false;
-            }
-
-            if (Interlocked.CompareExchange(ref leases, current + 1, current) == current)
-            {
-                return true;
-            }
-        }
-    }
+    public bool TryAcquire() => leases.TryAcquire();
 
     /// <summary>Returns a lease; the last one closes the files.</summary>
     public void Release()
     {
-        if (Interlocked.Decrement(ref leases) == 0)
+        if (leases.Release())
         {
             index.Dispose();
             data.Dispose();
@@ -377,21 +361,30 @@ internal sealed class Segment
     public bool Discard(IFileSystem fs)
     {
         Release();
+        return TryDeleteFiles(fs, DataPath);
+    }
+
+    /// <summary>Unlinks both files (open handles keep working until released).</summary>
+    public void DeleteFiles(IFileSystem fs) => DeleteFiles(fs, DataPath);
+
+    /// <summary>Unlinks the index, then the data file, of the segment whose data file is <paramref name="dataPath"/>.</summary>
+    private static void DeleteFiles(IFileSystem fs, string dataPath)
+    {
+        fs.Delete(Path.ChangeExtension(dataPath, IndexExtension));
+        fs.Delete(dataPath);
+    }
+
+    /// <summary><see cref="DeleteFiles(IFileSystem, string)"/>, false instead of an I/O error.</summary>
+    private static bool TryDeleteFiles(IFileSystem fs, string dataPath)
+    {
         try
         {
-            DeleteFiles(fs);
+            DeleteFiles(fs, dataPath);
             return true;
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
             return false;
         }
-    }
-
-    /// <summary>Unlinks both files (open handles keep working until released).</summary>
-    public void DeleteFiles(IFileSystem fs)
-    {
-        fs.Delete(IndexPath);
-        fs.Delete(DataPath);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Quasar.Storage.Files;
 
 namespace Quasar.Storage.Segments;
@@ -26,12 +27,19 @@ internal sealed unsafe class SegmentIndex : IDisposable
     private IndexFormat.Header header;
     private volatile bool verified;
 
-    private SegmentIndex(IStorageFile file, IMappedRegion map, IndexFormat.Header header, bool verified)
+    // A repair that failed: later reads raise the same error instead of rebuilding (and failing) again.
+    private CorruptionException? unrepairable;
+
+    // Null for a read-only (sealed) index, which is never stored into.
+    private IndexReservation? reservation;
+
+    private SegmentIndex(IStorageFile file, IMappedRegion map, IndexFormat.Header header, bool verified, IndexReservation? reservation)
     {
         this.file = file;
         this.map = map;
         this.header = header;
         this.verified = verified;
+        this.reservation = reservation;
         slots = map.Pointer + IndexFormat.HeaderSize;
     }
 
@@ -62,9 +70,17 @@ internal sealed unsafe class SegmentIndex : IDisposable
         try
         {
             IMappedRegion map = file.Map(CapacityBytes(slotCapacity), writable: true);
-            var header = new IndexFormat.Header(IndexFormat.StateActive, baseSequence, 0, 0);
-            IndexFormat.WriteHeader(new Span<byte>(map.Pointer, IndexFormat.HeaderSize), header);
-            return new SegmentIndex(file, map, header, verified: true);
+            var index = new SegmentIndex(file, map, default, verified: true, new IndexReservation(file, map.Capacity, fresh: true));
+            try
+            {
+                index.WriteHeader(new IndexFormat.Header(IndexFormat.StateActive, baseSequence, 0, 0));
+                return index;
+            }
+            catch
+            {
+                map.Dispose();
+                throw;
+            }
         }
         catch
         {
@@ -86,7 +102,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
             map = file.Map(mapBytes, writable);
             if (IndexFormat.TryReadHeader(new ReadOnlySpan<byte>(map.Pointer, IndexFormat.HeaderSize), file.Path, out IndexFormat.Header header))
             {
-                return new SegmentIndex(file, map, header, verified: false);
+                return new SegmentIndex(file, map, header, verified: false, writable ? new IndexReservation(file, map.Capacity, fresh: false) : null);
             }
         }
         catch
@@ -202,15 +218,29 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// <summary>Whether slot <paramref name="i"/> was never written (all zero).</summary>
     public bool IsSlotEmpty(long i) => IndexFormat.IsEmpty(SlotBytes(i));
 
-    /// <summary>Writes slot <paramref name="i"/> (the writer and recovery only).</summary>
+    /// <summary>
+    /// Allocates the file space of the slots below <paramref name="slotEnd"/> (and a chunk ahead)
+    /// before they are stored, so that a full disk is an <see cref="IOException"/> here and never
+    /// a SIGBUS in the store (see <see cref="IndexReservation"/>). The writer calls it before a
+    /// batch's slots are stored.
+    /// </summary>
+    /// <exception cref="IOException">The space could not be allocated; nothing was stored.</exception>
+    public void ReserveSlots(long slotEnd) => Reservation.Reserve(IndexFormat.HeaderSize + (slotEnd * IndexFormat.SlotSize));
+
+    /// <summary>The writable index's reservation (a read-only index is never stored into).</summary>
+    private IndexReservation Reservation => reservation ?? throw new InvalidOperationException($"'{file.Path}' was opened read-only.");
+
+    /// <summary>Writes slot <paramref name="i"/> (the writer and recovery only, after <see cref="ReserveSlots"/>).</summary>
     public void SetSlot(long i, IndexFormat.Slot slot) => IndexFormat.WriteSlot(SlotBytes(i), slot);
 
-    /// <summary>Zeroes slots from <paramref name="from"/> up to <paramref name="to"/> (exclusive).</summary>
+    /// <summary>Zeroes slots from <paramref name="from"/> up to <paramref name="to"/> (exclusive), reserving their space first.</summary>
+    /// <exception cref="IOException">The space could not be allocated; nothing was cleared.</exception>
     public void ClearSlots(long from, long to)
     {
         if (to > from)
         {
-            new Span<byte>(slots + (from * IndexFormat.SlotSize), checked((int)((to - from) * IndexFormat.SlotSize))).Clear();
+            ReserveSlots(to);
+            NativeMemory.Clear(slots + (from * IndexFormat.SlotSize), (nuint)((to - from) * IndexFormat.SlotSize));
         }
     }
 
@@ -223,8 +253,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// </summary>
     public void Seal(long slotCount)
     {
-        var slotBytes = new ReadOnlySpan<byte>(slots, checked((int)(slotCount * IndexFormat.SlotSize)));
-        WriteHeader(new IndexFormat.Header(IndexFormat.StateSealed, header.BaseSequence, slotCount, Crc32C.Compute(slotBytes)));
+        WriteHeader(new IndexFormat.Header(IndexFormat.StateSealed, header.BaseSequence, slotCount, SlotsChecksum(slotCount)));
         map.Sync();
         if (!OperatingSystem.IsWindows())
         {
@@ -257,6 +286,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// <summary>Encodes <paramref name="value"/> into the mapped header and remembers it.</summary>
     private void WriteHeader(IndexFormat.Header value)
     {
+        Reservation.Reserve(IndexFormat.HeaderSize);
         header = value;
         IndexFormat.WriteHeader(new Span<byte>(map.Pointer, IndexFormat.HeaderSize), value);
     }
@@ -265,8 +295,20 @@ internal sealed unsafe class SegmentIndex : IDisposable
     public bool SlotsMatchChecksum()
     {
         long count = header.SlotCount;
-        return count <= SlotCapacity
-            && Crc32C.Compute(new ReadOnlySpan<byte>(slots, checked((int)(count * IndexFormat.SlotSize)))) == header.SlotsChecksum;
+        return count <= SlotCapacity && SlotsChecksum(count) == header.SlotsChecksum;
+    }
+
+    /// <summary>The CRC-32C of the first <paramref name="count"/> slots, in pieces a span can hold (a segment may have more than 2 GiB of slots).</summary>
+    private uint SlotsChecksum(long count)
+    {
+        uint state = Crc32C.Start();
+        long bytes = count * IndexFormat.SlotSize;
+        for (long done = 0; done < bytes; done += int.MaxValue / 2)
+        {
+            state = Crc32C.Append(state, new ReadOnlySpan<byte>(slots + done, (int)Math.Min(int.MaxValue / 2, bytes - done)));
+        }
+
+        return Crc32C.Finish(state);
     }
 
     /// <summary>
@@ -288,9 +330,22 @@ internal sealed unsafe class SegmentIndex : IDisposable
                 return;
             }
 
+            if (unrepairable is not null)
+            {
+                throw unrepairable;
+            }
+
             if (!SlotsMatchChecksum())
             {
-                (Repair ?? throw new CorruptionException(file.Path, IndexFormat.HeaderSize, "index slots checksum mismatch"))();
+                try
+                {
+                    (Repair ?? throw new CorruptionException(file.Path, IndexFormat.HeaderSize, "index slots checksum mismatch"))();
+                }
+                catch (CorruptionException error)
+                {
+                    unrepairable = error; // the data does not change, so neither would a retry's outcome (F17)
+                    throw;
+                }
             }
 
             verified = true;
@@ -308,6 +363,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
         map = rebuilt.map;
         slots = rebuilt.slots;
         header = rebuilt.header;
+        reservation = rebuilt.reservation;
     }
 
     /// <summary>Makes the written slots durable.</summary>

@@ -12,7 +12,7 @@ namespace Quasar.Storage.Segments;
 /// only the batches after its last trusted batch are read and validated; a delete interrupted
 /// between persisting the tail and unlinking is finished.
 /// </summary>
-internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
+internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncWrites)
 {
     // Whether recovery removed files from the directory, which then needs a sync.
     private bool removedFiles;
@@ -29,7 +29,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         var segments = new List<Segment>();
         try
         {
-            var recovery = new SegmentRecovery(context.FileSystem, context.Logger);
+            var recovery = new SegmentRecovery(context.FileSystem, context.Logger, context.SyncWrites);
             recovery.OpenSegments(context.Directory, name, segmentSize, segments);
             ulong tail = tailFile.Tail;
             SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
@@ -150,6 +150,14 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
                 return null;
             }
 
+            if (syncWrites)
+            {
+                // Batches a killed process wrote without SyncWrites may exist only in the page
+                // cache; they are served from now on, so they must be durable first (storage
+                // review F18).
+                data.SyncData();
+            }
+
             return Segment.Recovered(data, index, baseSequence, recovered.SlotCount, recovered.ValidEnd, recovered.LastSequence, isSealed: false);
         }
         catch
@@ -194,13 +202,25 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         {
             IndexFormat.Header header = index.Header;
             string? problem = SealedIndexCheck.LastSlotAgainstData(data, index, baseSequence, header.SlotCount, out long dataLength, out ulong lastSequence);
+            if (problem is not null && index.SlotsMatchChecksum()
+                && SealedIndexCheck.ListsMoreThanData(data, index, header.SlotCount, out IndexFormat.Slot last, out long impliedEnd))
+            {
+                // Synced data that lost its end is damage: a rebuild from the data would leave a
+                // silent gap in the ledger (storage review F14). The segment keeps what its index
+                // lists, so sequences still follow on, and a read of the lost entries finds the
+                // file too short and raises CorruptionException naming it and the offset.
+                Log.SealedIndexDisagrees(logger, indexPath, header.SlotCount, data.Path, $"{problem}: the data ends at {data.Length} before the entries the index lists; reads of them fail");
+                segment = Segment.Recovered(data, index, baseSequence, header.SlotCount, impliedEnd, last.Sequence, isSealed: true);
+                return null;
+            }
+
             if (problem is not null)
             {
                 if (index.SlotsMatchChecksum())
                 {
-                    // An intact sealed index that disagrees with the data is either an index from
-                    // elsewhere or data that lost its end; only the data can be trusted, so the
-                    // index is rebuilt from it, and the disagreement is reported loudly.
+                    // An intact sealed index that disagrees with data it does not reach past is
+                    // an index from elsewhere; only the data can be trusted, so the index is
+                    // rebuilt from it, and the disagreement is reported loudly.
                     Log.SealedIndexDisagrees(logger, indexPath, header.SlotCount, data.Path, problem);
                 }
 
@@ -250,7 +270,9 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
         catch
         {
+            // Neither the handle and mapping nor the file outlive a failed rebuild (storage review F17).
             rebuilt.Dispose();
+            TryDelete(temporary);
             throw;
         }
     }
@@ -355,6 +377,19 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
         }
 
         return Math.Max(i, 0);
+    }
+
+    /// <summary>Deletes a leftover of a failed step, best effort (the step's own error is the one reported; open removes leftovers).</summary>
+    private void TryDelete(string path)
+    {
+        try
+        {
+            fs.Delete(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // the next open removes *.tmp files
+        }
     }
 
     /// <summary>Removes a segment that holds no batch, reporting why.</summary>

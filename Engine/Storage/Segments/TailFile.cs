@@ -38,6 +38,7 @@ internal sealed class TailFile : IDisposable
 
     private readonly IStorageFile file;
     private ulong generation;
+    private bool broken;
 
     private TailFile(IStorageFile file, ulong generation, ulong tail)
     {
@@ -118,7 +119,7 @@ internal sealed class TailFile : IDisposable
     public static bool FirstWriteIncomplete(ReadOnlySpan<byte> firstCopy, long length) =>
         length <= SecondCopyOffset && (length < RecordSize || !firstCopy.ContainsAnyExcept((byte)0));
 
-    /// <summary>Persists a new tail into the older copy; durable on return when <paramref name="sync"/>.</summary>
+    /// <summary>Persists a new tail into the older copy; durable on return when <paramref name="sync"/>; a failure leaves the file as it was (or, when even that fails, refuses every later write and sync until a reopen).</summary>
     public void Write(ulong tail, bool sync)
     {
         ulong next = generation + 1;
@@ -129,18 +130,19 @@ internal sealed class TailFile : IDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(record[16..], tail);
         BinaryPrimitives.WriteUInt32LittleEndian(record[24..], 0);
         BinaryPrimitives.WriteUInt32LittleEndian(record[28..], Crc32C.Compute(record[..28]));
-        file.Write(record, (next & 1) == 1 ? 0 : SecondCopyOffset);
-        if (sync)
-        {
-            file.SyncData();
-        }
-
+        // A failed write leaves no trace, as a failed append does (storage review F18): else a
+        // Delete that threw could take effect after a restart.
+        file.OverwriteOrRestore(record, (next & 1) == 1 ? 0 : SecondCopyOffset, sync, ref broken);
         generation = next;
         Tail = tail;
     }
 
     /// <summary>Makes the last write durable.</summary>
-    public void Sync() => file.SyncData();
+    public void Sync()
+    {
+        file.ThrowIfBroken(broken);
+        file.SyncData();
+    }
 
     /// <inheritdoc />
     public void Dispose() => file.Dispose();

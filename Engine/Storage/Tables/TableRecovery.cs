@@ -19,16 +19,26 @@ namespace Quasar.Storage.Tables;
 /// </remarks>
 internal static class TableRecovery
 {
+    /// <summary>The largest table file recovery replays (it reads the file into one array).</summary>
+    public static readonly long MaxFileLength = Array.MaxLength;
+
     /// <summary>Replays <paramref name="file"/> into <paramref name="live"/>, truncating a torn last record.</summary>
     /// <param name="file">The table file, at least a header long.</param>
     /// <param name="logger">Where a truncation is reported.</param>
     /// <param name="live">The empty live map to fill.</param>
     /// <param name="cache">Whether the live map keeps each name's positions in memory.</param>
     /// <returns>The file's generation and its length after recovery (where the next record goes).</returns>
-    /// <exception cref="CorruptionException">The header is invalid, or a record fails its checks with a valid record after it.</exception>
+    /// <exception cref="CorruptionException">The header is invalid, a record fails its checks with a valid record after it, or the file is longer than <see cref="MaxFileLength"/>.</exception>
     public static (ulong Generation, long Length) Replay(IStorageFile file, ILogger logger, TableLiveMap live, bool cache)
     {
-        using SpanOwner<byte> buffer = SpanOwner<byte>.Allocate(checked((int)file.Length));
+        long fileLength = file.Length;
+        if (fileLength > MaxFileLength)
+        {
+            // Replayed in one buffer, which an array bounds (storage review F17): a clear error, not an overflow.
+            throw new CorruptionException(file.Path, MaxFileLength, $"table file is {fileLength} bytes; a table file of more than {MaxFileLength} bytes cannot be opened");
+        }
+
+        using SpanOwner<byte> buffer = SpanOwner<byte>.Allocate((int)fileLength);
         ReadOnlySpan<byte> content = buffer.Span[..file.Read(buffer.Span, 0)];
         ulong generation = TableFormat.ReadHeader(content, file.Path);
         int offset = TableFormat.HeaderSize;
