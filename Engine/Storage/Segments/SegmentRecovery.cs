@@ -134,6 +134,15 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
                 return null;
             }
 
+            if (HeaderIsZeroFilled(data))
+            {
+                // A power loss during a roll kept the file's size but not its first page. The header
+                // is synced with the segment's first batch, so no batch here was ever acknowledged.
+                data.Dispose();
+                RemoveFiles(dataPath, "segment header zero-filled (never synced)");
+                return null;
+            }
+
             ReadDataHeader(data, baseSequence);
             long capacity = Math.Max(segmentSize, data.Length) / SegmentFormat.EntryHeaderSize;
             index = OpenActiveIndex(Path.ChangeExtension(dataPath, Segment.IndexExtension), baseSequence, capacity);
@@ -156,6 +165,14 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger)
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether the data file's header bytes are all zero: its page never reached the disk.</summary>
+    private static bool HeaderIsZeroFilled(IStorageFile data)
+    {
+        Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
+        int read = data.Read(header, 0);
+        return !header[..read].ContainsAnyExcept((byte)0);
     }
 
     /// <summary>Checks a data file's header and that it names the base sequence of the file name.</summary>
