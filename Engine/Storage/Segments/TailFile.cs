@@ -67,14 +67,24 @@ internal sealed class TailFile : IDisposable
 
             Span<byte> buffer = stackalloc byte[RecordSize];
             (ulong Generation, ulong Tail)? best = null;
+            bool neverWritten = true;
             foreach (int offset in (ReadOnlySpan<int>)[0, SecondCopyOffset])
             {
                 buffer.Clear();
                 file.Read(buffer, offset);
+                neverWritten &= !buffer.ContainsAnyExcept((byte)0);
                 if (TryDecode(buffer, path, offset, out ulong copyGeneration, out ulong copyTail) && (best is null || copyGeneration > best.Value.Generation))
                 {
                     best = (copyGeneration, copyTail);
                 }
+            }
+
+            if (best is null && neverWritten)
+            {
+                // Both copies zero-filled: a power loss kept the file's size but no write of a
+                // copy ever reached the disk (a copy is synced before the other is written), so
+                // the durable tail is the initial 0.
+                return new TailFile(file, 0, 0);
             }
 
             if (best is null)
