@@ -9,16 +9,7 @@ namespace Quasar.PropertyTests;
 /// environment variable (default 100, FsCheck's own default).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class QuasarPropertyAttribute : PropertyAttribute
-{
-    public QuasarPropertyAttribute()
-    {
-        MaxTest = Runs;
-    }
-
-    public static int Runs { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("QUASAR_PROPERTY_RUNS"), out int runs) && runs > 0 ? runs : 100;
-}
+public sealed class QuasarPropertyAttribute() : KnobPropertyAttribute("QUASAR_PROPERTY_RUNS", 100);
 
 /// <summary>Generators shared by the property classes.</summary>
 internal static class Generators

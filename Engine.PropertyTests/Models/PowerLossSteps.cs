@@ -9,16 +9,7 @@ namespace Quasar.PropertyTests.Models;
 /// Runs of the model properties that cut the power: <c>QUASAR_POWERLOSS_RUNS</c> scenarios each
 /// (default 40, short for CI; a soak of 100,000+ steps is about 5,000 runs per property).
 /// </summary>
-public sealed class PowerLossPropertyAttribute : PropertyAttribute
-{
-    public PowerLossPropertyAttribute()
-    {
-        MaxTest = Runs;
-    }
-
-    public static int Runs { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("QUASAR_POWERLOSS_RUNS"), out int runs) && runs > 0 ? runs : 40;
-}
+public sealed class PowerLossPropertyAttribute() : KnobPropertyAttribute("QUASAR_POWERLOSS_RUNS", 40);
 
 /// <summary>Generating, shrinking and counting the power losses of the model properties.</summary>
 internal static class PowerLossSteps

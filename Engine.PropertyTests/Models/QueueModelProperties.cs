@@ -11,18 +11,10 @@ namespace Quasar.PropertyTests.Models;
 /// <c>QUASAR_QUEUE_MODEL_STEPS</c> / 2 to <c>QUASAR_QUEUE_MODEL_STEPS</c> commands (default 40).
 /// A soak of 100,000+ steps: <c>QUASAR_PROPERTY_RUNS=1000 QUASAR_QUEUE_MODEL_STEPS=200</c>.
 /// </summary>
-public sealed class QueueModelPropertyAttribute : PropertyAttribute
+public sealed class QueueModelPropertyAttribute() : KnobPropertyAttribute("QUASAR_PROPERTY_RUNS", 30)
 {
-    public QueueModelPropertyAttribute()
-    {
-        MaxTest = Knob("QUASAR_PROPERTY_RUNS") ?? 30;
-    }
-
     /// <summary>The most commands in one scenario.</summary>
     public static int MaxSteps { get; } = Math.Max(2, Knob("QUASAR_QUEUE_MODEL_STEPS") ?? 40);
-
-    private static int? Knob(string name) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0 ? value : null;
 }
 
 /// <summary>
