@@ -14,23 +14,12 @@ internal sealed class Damage
     private readonly Dictionary<string, List<(long Start, long End)>> ranges = new(StringComparer.Ordinal);
     private readonly HashSet<string> gone = new(StringComparer.Ordinal);
     private readonly HashSet<string> replaced = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> truncations = new(StringComparer.Ordinal);
-    private readonly HashSet<string> otherwiseChanged = new(StringComparer.Ordinal);
     private readonly List<string> actions = [];
-
-    /// <summary>What was done, one line per mutation that changed something.</summary>
-    public IReadOnlyList<string> Actions => actions;
 
     public IEnumerable<string> TouchedFiles => ranges.Keys;
 
     /// <summary>Records that bytes [start, end) of <paramref name="file"/> may differ from what was written.</summary>
     public void Changed(string file, long start, long end, string action)
-    {
-        otherwiseChanged.Add(file);
-        Record(file, start, end, action);
-    }
-
-    private void Record(string file, long start, long end, string action)
     {
         if (!ranges.TryGetValue(file, out List<(long, long)>? list))
         {
@@ -45,11 +34,7 @@ internal sealed class Damage
     }
 
     /// <summary>Records that <paramref name="file"/> was cut to <paramref name="length"/> bytes.</summary>
-    public void Truncated(string file, long length, string action)
-    {
-        truncations[file] = truncations.TryGetValue(file, out long earlier) ? Math.Min(earlier, length) : length;
-        Record(file, length, ToTheEnd, action);
-    }
+    public void Truncated(string file, long length, string action) => Changed(file, length, ToTheEnd, action);
 
     /// <summary>Records that <paramref name="file"/> no longer exists.</summary>
     public void Deleted(string file, string action)
@@ -81,11 +66,6 @@ internal sealed class Damage
     /// <summary>Where the last damaged range ends (<see cref="ToTheEnd"/> when damage reaches the end of the file).</summary>
     public long LastEnd(string file) =>
         ranges.TryGetValue(file, out List<(long Start, long End)>? list) ? list.Max(r => r.End) : 0;
-
-    /// <summary>The length the file was cut to, when a truncation was all that happened to it.</summary>
-    public long? OnlyTruncatedTo(string file) =>
-        truncations.TryGetValue(file, out long length) && !otherwiseChanged.Contains(file) ? length
-            : null;
 
     public override string ToString() => actions.Count == 0 ? "(no change)" : string.Join("; ", actions);
 }

@@ -44,13 +44,13 @@ public abstract record LedgerCommand
     }
 
     /// <summary>The power goes between two calls; the Db is abandoned and opened again.</summary>
-    public sealed record PowerLoss(PowerLossMode Mode) : LedgerCommand
+    public sealed record PowerLoss(PowerLossMode Mode) : LedgerCommand, IPowerLossStep
     {
         public override string ToString() => $"PowerLoss({Mode})";
     }
 
     /// <summary>The power goes during <paramref name="Call"/>, at its <paramref name="AtChange"/>-th change of the disk (or right after it, if it makes fewer).</summary>
-    public sealed record PowerLossDuring(LedgerCommand Call, int AtChange, PowerLossMode Mode) : LedgerCommand
+    public sealed record PowerLossDuring(LedgerCommand Call, int AtChange, PowerLossMode Mode) : LedgerCommand, IPowerLossDuringStep<LedgerCommand>
     {
         public override string ToString() => $"PowerLoss({Mode}) at change {AtChange} of {Call}";
     }

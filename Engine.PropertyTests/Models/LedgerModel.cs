@@ -7,7 +7,7 @@ namespace Quasar.PropertyTests.Models;
 /// The reference model of a ledger, written from API.md and its Clarifications: a sorted list of
 /// entries plus Head and Tail.
 /// </summary>
-internal sealed class LedgerModel
+internal sealed class LedgerModel : IRecoveredState
 {
     private readonly List<Entry> entries;
 

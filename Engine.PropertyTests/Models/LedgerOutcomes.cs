@@ -7,7 +7,7 @@ namespace Quasar.PropertyTests.Models;
 /// a prefix of those made; the tail file is separate, so any of the tails written since may have
 /// reached the disk, whichever writes did.
 /// </summary>
-internal sealed class LedgerOutcomes(LedgerModel durable)
+internal sealed class LedgerOutcomes(LedgerModel durable) : IModelOutcomes<LedgerModel>
 {
     private readonly List<Entry[]> writes = [];
     private readonly List<ulong> tails = [];

@@ -44,6 +44,24 @@ internal static class PowerLossSteps
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="call"/> with the power set to go at its <paramref name="atChange"/>-th
+    /// change of the disk; a call that makes fewer changes completes, and the power goes right
+    /// after it. True when the power went inside the call.
+    /// </summary>
+    public static bool CutDuring(PowerLossFileSystem files, int atChange, PowerLossMode mode, Action call)
+    {
+        files.CutAt(atChange, mode);
+        call();
+        if (files.Disarm())
+        {
+            files.PowerLoss(mode);
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>How a call fails when the power went during it: an I/O error (several, from a dispose).</summary>
     public static bool IsPowerFailure(Exception? error) =>
         error is IOException || (error is AggregateException aggregate && aggregate.InnerExceptions.All(IsPowerFailure));

@@ -227,17 +227,14 @@ internal sealed class QueueModelRun : IDisposable
         QueueInFlight inFlight = QueueInFlight.None;
         if (loss.During is { } during)
         {
-            host.Files.CutAt(loss.AtChange, loss.Mode);
-            inFlight = Do(during, where, interruptible: true);
-            if (host.Files.Disarm())
+            if (PowerLossSteps.CutDuring(host.Files, loss.AtChange, loss.Mode, () => inFlight = Do(during, where, interruptible: true)))
             {
-                inFlight = QueueInFlight.None; // it made fewer changes than the cut waited for: it happened
-                host.Files.PowerLoss(loss.Mode);
-                Count("power losses");
+                Count($"power losses inside {during.GetType().Name}");
             }
             else
             {
-                Count($"power losses inside {during.GetType().Name}");
+                inFlight = QueueInFlight.None; // it made fewer changes than the cut waited for: it happened
+                Count("power losses");
             }
         }
         else

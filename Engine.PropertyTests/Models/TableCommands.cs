@@ -54,13 +54,13 @@ public abstract record TableCommand
     }
 
     /// <summary>The power goes between two calls; the Db is abandoned and opened again.</summary>
-    public sealed record PowerLoss(PowerLossMode Mode) : TableCommand
+    public sealed record PowerLoss(PowerLossMode Mode) : TableCommand, IPowerLossStep
     {
         public override string ToString() => $"PowerLoss({Mode})";
     }
 
     /// <summary>The power goes during <paramref name="Call"/>, at its <paramref name="AtChange"/>-th change of the disk (or right after it, if it makes fewer).</summary>
-    public sealed record PowerLossDuring(TableCommand Call, int AtChange, PowerLossMode Mode) : TableCommand
+    public sealed record PowerLossDuring(TableCommand Call, int AtChange, PowerLossMode Mode) : TableCommand, IPowerLossDuringStep<TableCommand>
     {
         public override string ToString() => $"PowerLoss({Mode}) at change {AtChange} of {Call}";
     }

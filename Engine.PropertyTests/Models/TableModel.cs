@@ -3,7 +3,7 @@ using System.Text;
 namespace Quasar.PropertyTests.Models;
 
 /// <summary>The reference model of a table, from API.md: a map from names to position lists.</summary>
-internal sealed class TableModel
+internal sealed class TableModel : IRecoveredState
 {
     /// <summary>The longest name in UTF-8 bytes (Table.Set's documentation).</summary>
     public const int MaxNameBytes = 1024;

@@ -5,7 +5,7 @@ namespace Quasar.PropertyTests.Models;
 /// made since (acknowledged but not yet synced, or in flight when the power went). The file is an
 /// append-only log replayed up to its first invalid record, so what survives is a prefix of them.
 /// </summary>
-internal sealed class TableOutcomes(TableModel durable)
+internal sealed class TableOutcomes(TableModel durable) : IModelOutcomes<TableModel>
 {
     private readonly List<TableCommand> since = [];
     private TableModel durable = durable;

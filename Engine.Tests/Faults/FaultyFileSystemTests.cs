@@ -97,6 +97,20 @@ public sealed class FaultyFileSystemTests : IDisposable
         region.Sync();
     }
 
+    [Fact]
+    public void Refusing_read_only_syncs_fails_a_sync_through_a_read_only_handle_only()
+    {
+        string path = Path.Combine(temp.Path, "a.seg");
+        Work(path);
+        files.RefuseReadOnlySync = true;
+
+        using IStorageFile readOnly = files.Open(path, FileMode.Open, writable: false);
+        using IStorageFile writable = files.Open(path, FileMode.Open, writable: true);
+
+        Assert.Throws<UnauthorizedAccessException>(readOnly.SyncData);
+        writable.SyncData();
+    }
+
     private void Work(string path)
     {
         using IStorageFile file = files.Open(path, FileMode.Create, writable: true);

@@ -27,6 +27,13 @@ internal sealed class FaultyFileSystem : IFileSystem
     /// </summary>
     public Func<FileFault, string, bool>? Fail { get; set; }
 
+    /// <summary>
+    /// Whether a sync of a file opened read-only fails, as on Windows, where FlushFileBuffers needs
+    /// write access (Linux and macOS accept fsync on a read-only descriptor, so a test there
+    /// would not notice the engine relying on it).
+    /// </summary>
+    public bool RefuseReadOnlySync { get; set; }
+
     /// <summary>Adds a rule; its call count starts now.</summary>
     public void Inject(FaultRule rule)
     {
@@ -71,7 +78,7 @@ internal sealed class FaultyFileSystem : IFileSystem
     public IStorageFile Open(string path, FileMode mode, bool writable)
     {
         Check(FileFault.Open, path);
-        return new FaultyFile(this, inner.Open(path, mode, writable));
+        return new FaultyFile(this, inner.Open(path, mode, writable), writable);
     }
 
     public bool FileExists(string path) => inner.FileExists(path);

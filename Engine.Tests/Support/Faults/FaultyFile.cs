@@ -3,7 +3,7 @@ using Quasar.Storage.Files;
 namespace Quasar.Tests.Support;
 
 /// <summary>A file of a <see cref="FaultyFileSystem"/>: its writes, syncs, length changes and mappings go through the owner's rules.</summary>
-internal sealed class FaultyFile(FaultyFileSystem owner, IStorageFile file) : IStorageFile
+internal sealed class FaultyFile(FaultyFileSystem owner, IStorageFile file, bool writable) : IStorageFile
 {
     public string Path => file.Path;
 
@@ -31,6 +31,11 @@ internal sealed class FaultyFile(FaultyFileSystem owner, IStorageFile file) : IS
     public void SyncData()
     {
         owner.Check(FileFault.SyncData, Path);
+        if (!writable && owner.RefuseReadOnlySync)
+        {
+            throw new UnauthorizedAccessException($"sync of {Path}, opened read-only (as Windows refuses FlushFileBuffers)");
+        }
+
         file.SyncData();
     }
 

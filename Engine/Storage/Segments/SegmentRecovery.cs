@@ -263,7 +263,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
                 throw new CorruptionException(data.Path, result.ValidEnd, $"sealed segment fails validation: {result.Problem ?? "no batch"}");
             }
 
-            data.SyncData();
+            SyncWritable(data.Path);
             rebuilt.Seal(result.SlotCount);
             fs.Rename(temporary, indexPath);
             return (rebuilt, result);
@@ -275,6 +275,18 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
             TryDelete(temporary);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Makes a sealed segment's data durable before an index that lists it is. The segment's own
+    /// handle is read-only, and Windows' FlushFileBuffers needs write access (storage review F18),
+    /// so the sync goes through a handle opened writable for it; a sync flushes the file, not the
+    /// handle, so it covers whatever any handle wrote.
+    /// </summary>
+    private void SyncWritable(string dataPath)
+    {
+        using IStorageFile writable = fs.Open(dataPath, FileMode.Open, writable: true);
+        writable.SyncData();
     }
 
     /// <summary>The last segment's index as found, or a fresh one when it is missing or its header is invalid.</summary>
