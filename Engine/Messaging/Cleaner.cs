@@ -156,8 +156,34 @@ public sealed class Cleaner : IDisposable, IAttachment
         }
     }
 
+    /// <inheritdoc/>
+    async ValueTask IAttachment.StopAsync()
+    {
+        BeginStop();
+        if (Task.CurrentId != loop.Id)
+        {
+            await loop.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops the loop and waits for it; false when it was already stopped.</summary>
     private bool Stop()
+    {
+        if (!BeginStop())
+        {
+            return false;
+        }
+
+        if (!loop.IsCompleted && Task.CurrentId != loop.Id)
+        {
+            loop.Wait();
+        }
+
+        return true;
+    }
+
+    /// <summary>Marks the cleaner stopped and cancels its loop; false when it was already stopped.</summary>
+    private bool BeginStop()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
@@ -165,11 +191,6 @@ public sealed class Cleaner : IDisposable, IAttachment
         }
 
         stopping.Cancel();
-        if (!loop.IsCompleted && Task.CurrentId != loop.Id)
-        {
-            loop.Wait();
-        }
-
         return true;
     }
 

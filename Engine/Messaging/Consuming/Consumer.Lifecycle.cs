@@ -42,6 +42,9 @@ public sealed partial class Consumer
         run.GetAwaiter().GetResult();
     }
 
+    /// <inheritdoc/>
+    ValueTask IAttachment.StopAsync() => DisposeAsync();
+
     /// <summary>Runs both loops; once both have ended, unsubscribes and completes <see cref="Entries"/> and <see cref="Completion"/>.</summary>
     private async Task RunAsync()
     {

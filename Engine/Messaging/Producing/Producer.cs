@@ -147,6 +147,9 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         loop.GetAwaiter().GetResult();
     }
 
+    /// <inheritdoc/>
+    ValueTask IAttachment.StopAsync() => DisposeAsync();
+
     /// <summary>Counts an accepted entry in the queue-depth gauge; passes <paramref name="added"/> through.</summary>
     private bool Added(bool added)
     {
