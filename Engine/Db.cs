@@ -38,6 +38,9 @@ public sealed class Db : IDisposable, IAsyncDisposable
 
     internal IFileSystem FileSystem { get; }
 
+    /// <summary>The clock every interval, timeout, deadline and delay is measured with (<see cref="DbOptions.TimeProvider"/>).</summary>
+    internal TimeProvider Clock => Options.TimeProvider;
+
     /// <summary>What the log of the store in <paramref name="storeDirectory"/> is opened with.</summary>
     internal StoreContext StoreContext(string storeDirectory) => new(FileSystem, storeDirectory, Options.SyncWrites, Logger);
 
@@ -57,6 +60,7 @@ public sealed class Db : IDisposable, IAsyncDisposable
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SegmentSize, IndexFormat.MaxSegmentSize, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         string fullPath = Path.GetFullPath(directory);
         DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);
         var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));

@@ -24,6 +24,13 @@ public sealed record DbOptions
     /// </summary>
     public long SegmentSize { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Where every interval, timeout, deadline and delay of the engine is measured and waited on:
+    /// producer Timeout and Delay, consumer Timeout and Deadline, cleaner Interval and MaxAge.
+    /// Defaults to <see cref="TimeProvider.System"/>; tests substitute a fake clock to drive them.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     /// <summary>The file system seam; tests substitute one that injects faults.</summary>
     internal IFileSystem? FileSystem { get; init; }
 }

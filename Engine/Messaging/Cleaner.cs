@@ -196,7 +196,7 @@ public sealed class Cleaner : IDisposable, IAttachment
 
     private async Task RunAsync()
     {
-        using var timer = new PeriodicTimer(options.Interval);
+        using var timer = new PeriodicTimer(options.Interval, ledger.Db.Clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))

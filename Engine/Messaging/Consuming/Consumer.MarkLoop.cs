@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Quasar;
@@ -78,7 +77,7 @@ public sealed partial class Consumer
             return;
         }
 
-        Volatile.Write(ref lastMarkAt, Stopwatch.GetTimestamp());
+        Volatile.Write(ref lastMarkAt, clock.GetTimestamp());
         progress!.Apply(drained);
         if (Volatile.Read(ref readerWaitingForRoom))
         {

@@ -109,7 +109,10 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     private readonly Task run;
 
     /// <summary>Fires <see cref="ConsumerOptions.Timeout"/> after the first held mark; one timer, re-armed, never one per wait.</summary>
-    private readonly Timer? persistTimer;
+    private readonly ITimer? persistTimer;
+
+    /// <summary>The database's clock: Timeout and Deadline are measured and waited on with it.</summary>
+    private readonly TimeProvider clock;
 
     /// <summary>The next sequence to read (reader only).</summary>
     private ulong next;
@@ -117,7 +120,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>The reader waits for room in a full window: the marker signals <see cref="markArrived"/> then.</summary>
     private bool readerWaitingForRoom;
 
-    /// <summary>When the last marks were applied (a <see cref="Stopwatch"/> timestamp; the Deadline counts from it).</summary>
+    /// <summary>When the last marks were applied (a <see cref="clock"/> timestamp; the Deadline counts from it).</summary>
     private long lastMarkAt;
 
     /// <summary>Running, Closing or Dead.</summary>
@@ -164,13 +167,14 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         this.table = table;
         this.options = options;
         logger = ledger.Db.Logger;
+        clock = ledger.Db.Clock;
         entries = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Batch) { SingleWriter = true });
         if (name is not null)
         {
-            progress = ConsumerProgress.Restore(table!, options, TimeProvider.System, ArmTimeout, logger);
+            progress = ConsumerProgress.Restore(table!, options, clock, ArmTimeout, logger);
             if (options.Timeout > TimeSpan.Zero)
             {
-                persistTimer = new Timer(_ => marks.Writer.TryWrite(MarkRequest.TimerTick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                persistTimer = clock.CreateTimer(_ => marks.Writer.TryWrite(MarkRequest.TimerTick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
 
             next = After(progress.Position);
