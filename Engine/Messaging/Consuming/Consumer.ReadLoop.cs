@@ -44,6 +44,11 @@ public sealed partial class Consumer
                     {
                         await entries.Writer.WriteAsync(entry, stopping.Token).ConfigureAwait(false);
                     }
+
+                    if (progress is null)
+                    {
+                        Volatile.Write(ref lastDelivered, entry.Sequence);
+                    }
                 }
             }
         }

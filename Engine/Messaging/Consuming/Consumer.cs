@@ -48,7 +48,8 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     //                      completed (ends the marker once it has drained the queue).
     //
     // Who owns which field:
-    //   reader:   next; readerWaitingForRoom (written here, read by the marker, volatile).
+    //   reader:   next; readerWaitingForRoom (written here, read by the marker, volatile);
+    //             lastDelivered (temporary consumers; read by Position, volatile).
     //   marker:   lastMarkAt (written here, read by the reader, volatile); persistTimer (armed
     //             through progress, disposed when the loop ends); progress's held marks.
     //   both:     progress's mark window, behind progress's lock - there is no lock in Consumer.
@@ -57,8 +58,9 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     //             after both loops ended).
     //   RunAsync: completing `entries` and Completion, unsubscribing, after both loops ended.
     //
-    // Files: this one holds the state and the public calls; Consumer.Lifecycle.cs the closing and
-    // dying; Consumer.ReadLoop.cs and Consumer.MarkLoop.cs the loops.
+    // Files: this one holds the state and the public calls; Consumer.Async.cs the async stream,
+    // cancellable mark, Position and Lag; Consumer.Lifecycle.cs the closing and dying;
+    // Consumer.ReadLoop.cs and Consumer.MarkLoop.cs the loops.
 
     /// <summary><see cref="state"/>: open, both loops run.</summary>
     private const int Running = 0;
@@ -123,6 +125,9 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>When the last marks were applied (a <see cref="clock"/> timestamp; the Deadline counts from it).</summary>
     private long lastMarkAt;
 
+    /// <summary>The last entry a temporary consumer delivered (reader writes, <see cref="Position"/> reads); unused when named.</summary>
+    private ulong lastDelivered;
+
     /// <summary>Running, Closing or Dead.</summary>
     private int state;
 
@@ -183,6 +188,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         else
         {
             next = options.Start;
+            lastDelivered = options.Start > 0 ? options.Start - 1 : 0;
         }
 
         ledger.Subscribe(notifications.Writer);
@@ -206,7 +212,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>The ledger it consumes.</summary>
     internal Ledger Ledger => ledger;
 
-    /// <summary>The first position last written to the table.</summary>
+    /// <summary>The first position last written to the table (what the lag gauge counts from; <see cref="Lag"/> counts from <see cref="Position"/>).</summary>
     internal ulong PersistedFirst => progress?.PersistedFirst ?? 0;
 
     /// <summary>
@@ -247,7 +253,9 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <returns>A task that completes once the mark is persisted.</returns>
     /// <exception cref="ConsumerClosedException">The consumer is closed (the task faults).</exception>
     /// <exception cref="InvalidSequenceException">The sequence was not delivered (the task faults).</exception>
+#pragma warning disable RS0027 // both MarkAsync signatures are fixed by API.md: the optional one shipped first, the token overload was added beside it
     public Task MarkAsync(ulong sequence, bool cumulative = false)
+#pragma warning restore RS0027
     {
         if (Volatile.Read(ref state) != Running)
         {
