@@ -61,6 +61,11 @@ public sealed partial class Consumer
         }
 
         ConsumerLag.Untrack(this);
+        if (name is not null)
+        {
+            table!.ConsumerNames.Release(name); // before Completion: whoever awaited the close may reuse the name
+        }
+
         Exception? error = deathError;
         entries.Writer.TryComplete(error);
         if (error is null)

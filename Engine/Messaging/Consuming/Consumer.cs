@@ -145,6 +145,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <exception cref="ArgumentException">Skip is not below Window.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="table"/> is null for a named consumer.</exception>
     /// <exception cref="ObjectDisposedException">The ledger, the table or their database is disposed; nothing is stored.</exception>
+    /// <exception cref="InvalidOperationException">A live consumer with the same name stores its positions in <paramref name="table"/>; released when that one is disposed or dies.</exception>
     public Consumer(Ledger ledger, Table? table, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -176,7 +177,17 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         entries = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Batch) { SingleWriter = true });
         if (name is not null)
         {
-            progress = ConsumerProgress.Restore(table!, options, clock, ArmTimeout, logger);
+            table!.ConsumerNames.Claim(name, table.Options.Prefix);
+            try
+            {
+                progress = ConsumerProgress.Restore(table, options, clock, ArmTimeout, logger);
+            }
+            catch
+            {
+                table.ConsumerNames.Release(name);
+                throw;
+            }
+
             if (options.Timeout > TimeSpan.Zero)
             {
                 persistTimer = clock.CreateTimer(_ => marks.Writer.TryWrite(MarkRequest.TimerTick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -191,8 +202,17 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
             lastDelivered = options.Start > 0 ? options.Start - 1 : 0;
         }
 
-        ledger.Subscribe(notifications.Writer);
-        ledger.Db.Attach(this);
+        try
+        {
+            ledger.Subscribe(notifications.Writer);
+            ledger.Db.Attach(this);
+        }
+        catch when (name is not null)
+        {
+            table!.ConsumerNames.Release(name); // the ledger or database closed meanwhile: this one never ran
+            throw;
+        }
+
         run = Task.Run(RunAsync);
     }
 
