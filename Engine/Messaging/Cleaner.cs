@@ -43,6 +43,8 @@ public sealed class Cleaner : IDisposable, IAttachment
         TimerLimit.ThrowIfBeyond(options.Interval, nameof(options.Interval), nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retention, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Threshold, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAge, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxBytes, nameof(options));
         ArgumentNullException.ThrowIfNull(options.Tables, nameof(options));
         if (options.Tables.Any(t => t is null))
         {
@@ -95,11 +97,13 @@ public sealed class Cleaner : IDisposable, IAttachment
 
         // The newest entry retention lets go of. Not found: someone else deleted meanwhile; the
         // next pass looks again rather than trusting the fallback (Head).
-        (ulong target, bool found) = ledger.Index(length - options.Retention - 1);
+        (ulong retained, bool found) = ledger.Index(length - options.Retention - 1);
         if (!found)
         {
             return 0;
         }
+
+        ulong target = retained;
 
         foreach (Table table in tables)
         {
@@ -116,6 +120,8 @@ public sealed class Cleaner : IDisposable, IAttachment
             (ulong forced, bool forcedFound) = ledger.Index(length - keep - 1);
             target = forcedFound ? Math.Max(target, forced) : target;
         }
+
+        target = Math.Max(target, Math.Min(HardLimitTarget(), retained));
 
         if (target <= ledger.Tail)
         {
@@ -135,6 +141,33 @@ public sealed class Cleaner : IDisposable, IAttachment
         }
 
         return deleted;
+    }
+
+    /// <summary>
+    /// The newest entry <see cref="CleanerOptions.MaxAge"/> or <see cref="CleanerOptions.MaxBytes"/>
+    /// delete whatever the tables say (0: none). Age: every entry stamped in a whole second that
+    /// ended more than MaxAge ago, found from the sequence layout (seconds in the high 32 bits)
+    /// without reading entries.
+    /// </summary>
+    private ulong HardLimitTarget()
+    {
+        ulong target = 0;
+        if (options.MaxAge > TimeSpan.Zero)
+        {
+            long cutoffSeconds = (ledger.Db.Clock.GetUtcNow() - options.MaxAge).ToUnixTimeSeconds();
+            (ulong oldest, bool any) = ledger.Index(0);
+            if (cutoffSeconds > 0 && any && (oldest >> 32) < (ulong)cutoffSeconds)
+            {
+                target = ((ulong)cutoffSeconds << 32) - 1;
+            }
+        }
+
+        if (options.MaxBytes > 0 && ledger.TryGetLastToDropForBytes(options.MaxBytes, out ulong oversize))
+        {
+            target = Math.Max(target, oversize);
+        }
+
+        return target;
     }
 
     /// <summary>Stops the periodic passes (waiting for one in progress). Idempotent.</summary>

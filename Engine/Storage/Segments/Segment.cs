@@ -237,6 +237,17 @@ internal sealed class Segment
         return count == 0 ? 0 : index.GetSlot(count - 1).Sequence;
     }
 
+    /// <summary>
+    /// The data bytes from the record at slot <paramref name="i"/> to the end of the segment (0 when
+    /// <paramref name="i"/> is <see cref="Count"/>): the entries' payloads plus their framing,
+    /// from the index's offsets, without reading the data (verified index).
+    /// </summary>
+    public long BytesFrom(long i)
+    {
+        index.EnsureVerified();
+        return DataLength - EndOffset(i);
+    }
+
     /// <summary>The sequence at slot <paramref name="i"/> (verified index).</summary>
     public ulong SequenceAt(long i)
     {
