@@ -5,29 +5,22 @@ using static Quasar.Tests.Support.LedgerProbe;
 namespace Quasar.Tests.Cleaners;
 
 /// <summary>CleanerOptions.MaxAge (issue 14): a hard limit by the timestamp in each sequence, on the Db's clock.</summary>
-public sealed class CleanerMaxAgeTests : IAsyncDisposable
+public sealed class CleanerMaxAgeTests : IDisposable
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
-    private readonly TempDirectory temp = new();
-    private readonly FakeTimeProvider clock = FakeClock.Create();
-    private readonly TestLogger log = new();
-    private readonly Db db;
+    private readonly ClockedStores stores = new();
+    private readonly FakeTimeProvider clock;
+    private readonly TestLogger log;
     private readonly Ledger ledger;
     private readonly Table table;
 
     public CleanerMaxAgeTests()
     {
-        db = Db.Open(temp.Path, new DbOptions { TimeProvider = clock, Logger = log });
-        ledger = Ledger.Open(db, new LedgerOptions { Prefix = "l" });
-        table = Table.Open(db, new TableOptions { Prefix = "t" });
+        (clock, log, ledger, table) = (stores.Clock, stores.Log, stores.Ledger, stores.Table);
         table.Set("behind", 0); // a consumer that never marked: without the hard limit, nothing may go
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await db.DisposeAsync();
-        temp.Dispose();
-    }
+    public void Dispose() => stores.Dispose();
 
     [Fact]
     public void A_pass_deletes_the_entries_older_than_MaxAge()
@@ -87,10 +80,10 @@ public sealed class CleanerMaxAgeTests : IAsyncDisposable
     public async Task A_consumer_left_behind_continues_at_the_oldest_entry_with_a_warning()
     {
         ulong[] written = WriteAged(2 * Hour, TimeSpan.FromMinutes(10));
-        await using var consumer = new Consumer(ledger, table, new ConsumerOptions { Name = "c", Start = 1 });
+        table.Set("c", 0); // stored by an earlier run of consumer c, which is behind
         using var cleaner = Cleaner(new CleanerOptions { MaxAge = Hour });
-
         cleaner.Clean();
+        await using var consumer = new Consumer(ledger, table, new ConsumerOptions { Name = "c", Start = 1 });
 
         Assert.Equal(written[1], (await consumer.Entries.ReadOneAsync()).Sequence);
         Assert.Contains(log.Messages, m => m.EventId.Id == 50 && (string?)m.Value("Name") == "c");

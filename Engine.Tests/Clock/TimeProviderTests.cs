@@ -11,25 +11,19 @@ namespace Quasar.Tests.Clock;
 public sealed class TimeProviderTests : IDisposable
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
-    private readonly TempDirectory temp = new();
-    private readonly FakeTimeProvider clock = FakeClock.Create();
-    private readonly TestLogger log = new();
+    private readonly ClockedStores stores = new();
+    private readonly FakeTimeProvider clock;
+    private readonly TestLogger log;
     private readonly Db db;
     private readonly Ledger ledger;
     private readonly Table table;
 
     public TimeProviderTests()
     {
-        db = Db.Open(temp.Path, new DbOptions { TimeProvider = clock, Logger = log });
-        ledger = Ledger.Open(db, new LedgerOptions { Prefix = "l" });
-        table = Table.Open(db, new TableOptions { Prefix = "t" });
+        (clock, log, db, ledger, table) = (stores.Clock, stores.Log, stores.Db, stores.Ledger, stores.Table);
     }
 
-    public void Dispose()
-    {
-        db.Dispose();
-        temp.Dispose();
-    }
+    public void Dispose() => stores.Dispose();
 
     [Fact]
     public void The_default_TimeProvider_is_the_system_clock()
