@@ -26,6 +26,7 @@ public sealed class Db : IDisposable, IAsyncDisposable
         this.directoryLock = directoryLock;
         Logger = options.Logger ?? NullLogger.Instance;
         FileSystem = options.FileSystem ?? PhysicalFileSystem.Instance;
+        ConsumerMetrics = ConsumerMetrics.For(options.MeterFactory);
     }
 
     /// <summary>The database directory (full path).</summary>
@@ -37,6 +38,9 @@ public sealed class Db : IDisposable, IAsyncDisposable
     internal ILogger Logger { get; }
 
     internal IFileSystem FileSystem { get; }
+
+    /// <summary>The consumer counters, on the meter of <see cref="DbOptions.MeterFactory"/> or the shared one.</summary>
+    internal ConsumerMetrics ConsumerMetrics { get; }
 
     /// <summary>The clock every interval, timeout, deadline and delay is measured with (<see cref="DbOptions.TimeProvider"/>).</summary>
     internal TimeProvider Clock => Options.TimeProvider;

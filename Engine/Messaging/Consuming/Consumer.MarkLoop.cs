@@ -78,7 +78,7 @@ public sealed partial class Consumer
         }
 
         Volatile.Write(ref lastMarkAt, clock.GetTimestamp());
-        progress!.Apply(drained);
+        metrics.Marked.Add(progress!.Apply(drained), ledgerTag, consumerTag);
         if (Volatile.Read(ref readerWaitingForRoom))
         {
             markArrived.Writer.TryWrite(true);

@@ -49,6 +49,8 @@ public sealed partial class Consumer
                     {
                         Volatile.Write(ref lastDelivered, entry.Sequence);
                     }
+
+                    metrics.Delivered.Add(1, ledgerTag, consumerTag);
                 }
             }
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Quasar.Diagnostics;
 using Quasar.Lifecycle;
 
 namespace Quasar;
@@ -113,6 +114,15 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>Fires <see cref="ConsumerOptions.Timeout"/> after the first held mark; one timer, re-armed, never one per wait.</summary>
     private readonly ITimer? persistTimer;
 
+    /// <summary>The database's consumer counters.</summary>
+    private readonly ConsumerMetrics metrics;
+
+    /// <summary>The tags of this consumer's measurements: its ledger and its name.</summary>
+    private readonly KeyValuePair<string, object?> ledgerTag;
+
+    /// <summary>The <c>consumer</c> tag (null name for a temporary consumer).</summary>
+    private readonly KeyValuePair<string, object?> consumerTag;
+
     /// <summary>The database's clock: Timeout and Deadline are measured and waited on with it.</summary>
     private readonly TimeProvider clock;
 
@@ -174,6 +184,9 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         this.options = options;
         logger = ledger.Db.Logger;
         clock = ledger.Db.Clock;
+        metrics = ledger.Db.ConsumerMetrics;
+        ledgerTag = QuasarMetrics.LedgerTag(ledger.Options.Prefix);
+        consumerTag = new("consumer", name);
         entries = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Batch) { SingleWriter = true });
         if (name is not null)
         {
