@@ -8,8 +8,9 @@ namespace Quasar;
 /// <summary>
 /// Deletes old entries from a ledger periodically: keeps <see cref="CleanerOptions.Retention"/>
 /// newest entries, never deletes past the lowest first position stored in any configured table
-/// (a consumer's "done up to here"), except that above <see cref="CleanerOptions.Threshold"/>
-/// entries it deletes regardless. Before it persists a deletion it makes the tables' state durable,
+/// (a consumer's "done up to here"), except that the hard limits delete regardless: above
+/// <see cref="CleanerOptions.Threshold"/> entries, entries older than <see cref="CleanerOptions.MaxAge"/>,
+/// and the oldest entries while they take more than <see cref="CleanerOptions.MaxBytes"/>. Before it persists a deletion it makes the tables' state durable,
 /// so a crash can never leave a stored position below the ledger's tail.
 /// </summary>
 /// <remarks>

@@ -237,17 +237,6 @@ internal sealed class Segment
         return count == 0 ? 0 : index.GetSlot(count - 1).Sequence;
     }
 
-    /// <summary>
-    /// The data bytes from the record at slot <paramref name="i"/> to the end of the segment (0 when
-    /// <paramref name="i"/> is <see cref="Count"/>): the entries' payloads plus their framing,
-    /// from the index's offsets, without reading the data (verified index).
-    /// </summary>
-    public long BytesFrom(long i)
-    {
-        index.EnsureVerified();
-        return DataLength - EndOffset(i);
-    }
-
     /// <summary>The sequence at slot <paramref name="i"/> (verified index).</summary>
     public ulong SequenceAt(long i)
     {
@@ -297,8 +286,8 @@ internal sealed class Segment
     /// </summary>
     public const long ReadChunkBytes = 1024 * 1024;
 
-    /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end.</summary>
-    private long EndOffset(long k) => k < Count ? index.GetSlot(k).Offset : DataLength;
+    /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end (the index must be verified).</summary>
+    public long EndOffset(long k) => k < Count ? index.GetSlot(k).Offset : DataLength;
 
     /// <summary>The largest slot bound in (first, stop] whose bytes end by <paramref name="limit"/>; at least first + 1.</summary>
     private long ChunkEnd(long first, long stop, long limit)

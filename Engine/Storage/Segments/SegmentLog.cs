@@ -325,53 +325,8 @@ internal sealed class SegmentLog : IDisposable
         return segment.TryAcquire() ? SegmentLease.Held(segment) : SegmentLease.Refused(isStale: !ReferenceEquals(state, snapshot));
     }
 
-    /// <summary>
-    /// The newest live entry to delete so that the live entries after it take at most
-    /// <paramref name="maxBytes"/> of segment data (<see cref="Segment.BytesFrom"/>: payloads plus
-    /// framing); false when they fit already. The caller excludes appends and deletes.
-    /// </summary>
-    public bool TryGetLastToDropForBytes(long maxBytes, out ulong sequence)
-    {
-        SegmentSet snapshot = state;
-        sequence = 0;
-        long kept = 0; // bytes of the live entries in the segments after the current one
-        for (int i = snapshot.Count - 1; i >= 0; i--)
-        {
-            Segment segment = snapshot[i];
-            long first = Math.Max(0, snapshot.FirstLiveSlot(i));
-            if (first >= segment.Count)
-            {
-                continue;
-            }
-
-            if (kept + segment.BytesFrom(first) <= maxBytes)
-            {
-                kept += segment.BytesFrom(first);
-                continue;
-            }
-
-            // The cut lies in this segment: the first slot from which the rest fits (Count: none of it does).
-            long low = first + 1;
-            long high = segment.Count;
-            while (low < high)
-            {
-                long middle = low + ((high - low) / 2);
-                if (kept + segment.BytesFrom(middle) <= maxBytes)
-                {
-                    high = middle;
-                }
-                else
-                {
-                    low = middle + 1;
-                }
-            }
-
-            sequence = segment.SequenceAt(low - 1);
-            return true;
-        }
-
-        return false;
-    }
+    /// <summary>The newest live entry to delete so that the rest take at most <paramref name="maxBytes"/>; see <see cref="SegmentBytes"/>. The caller excludes appends and deletes.</summary>
+    public bool TryGetLastToDropForBytes(long maxBytes, out ulong sequence) => SegmentBytes.TryGetLastToDrop(state, maxBytes, out sequence);
 
     /// <summary>The number of live entries above <paramref name="sequence"/> (the caller excludes deletes).</summary>
     public long CountAfter(ulong sequence)
