@@ -90,6 +90,15 @@ public sealed class CleanerMaxAgeTests : IDisposable
     }
 
     [Fact]
+    public void A_MaxAge_longer_than_the_calendar_deletes_nothing()
+    {
+        WriteAged(3 * Hour);
+        using var cleaner = Cleaner(new CleanerOptions { MaxAge = TimeSpan.MaxValue });
+
+        Assert.Equal(0, cleaner.Clean());
+    }
+
+    [Fact]
     public void A_negative_MaxAge_throws_ArgumentOutOfRangeException()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Cleaner(new CleanerOptions { MaxAge = TimeSpan.FromSeconds(-1) }));

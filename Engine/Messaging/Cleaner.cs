@@ -155,7 +155,9 @@ public sealed class Cleaner : IDisposable, IAttachment
         ulong target = 0;
         if (options.MaxAge > TimeSpan.Zero)
         {
-            long cutoffSeconds = (ledger.Db.Clock.GetUtcNow() - options.MaxAge).ToUnixTimeSeconds();
+            // In ticks, so a MaxAge reaching before year 1 (TimeSpan.MaxValue) means "nothing yet", not an overflow.
+            long cutoffTicks = ledger.Db.Clock.GetUtcNow().UtcTicks - options.MaxAge.Ticks;
+            long cutoffSeconds = (cutoffTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond;
             (ulong oldest, bool any) = ledger.Index(0);
             if (cutoffSeconds > 0 && any && (oldest >> 32) < (ulong)cutoffSeconds)
             {
