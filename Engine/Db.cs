@@ -11,7 +11,7 @@ namespace Quasar;
 /// <summary>
 /// A database: one directory, held exclusively, holding the files of its ledgers and tables.
 /// </summary>
-public sealed class Db : IDisposable
+public sealed class Db : IDisposable, IAsyncDisposable
 {
     private readonly DirectoryLock directoryLock;
     private readonly Dictionary<string, IStore> stores = new(StringComparer.Ordinal);
@@ -26,6 +26,7 @@ public sealed class Db : IDisposable
         this.directoryLock = directoryLock;
         Logger = options.Logger ?? NullLogger.Instance;
         FileSystem = options.FileSystem ?? PhysicalFileSystem.Instance;
+        ConsumerMetrics = ConsumerMetrics.For(options.MeterFactory);
     }
 
     /// <summary>The database directory (full path).</summary>
@@ -37,6 +38,12 @@ public sealed class Db : IDisposable
     internal ILogger Logger { get; }
 
     internal IFileSystem FileSystem { get; }
+
+    /// <summary>The consumer counters, on the meter of <see cref="DbOptions.MeterFactory"/> or the shared one.</summary>
+    internal ConsumerMetrics ConsumerMetrics { get; }
+
+    /// <summary>The clock every interval, timeout, deadline and delay is measured with (<see cref="DbOptions.TimeProvider"/>).</summary>
+    internal TimeProvider Clock => Options.TimeProvider;
 
     /// <summary>What the log of the store in <paramref name="storeDirectory"/> is opened with.</summary>
     internal StoreContext StoreContext(string storeDirectory) => new(FileSystem, storeDirectory, Options.SyncWrites, Logger);
@@ -57,6 +64,7 @@ public sealed class Db : IDisposable
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SegmentSize, DbOptions.MaxSegmentSize, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         string fullPath = Path.GetFullPath(directory);
         DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);
         var db = new Db(fullPath, options, DirectoryLock.Acquire(fullPath));
@@ -90,16 +98,9 @@ public sealed class Db : IDisposable
     /// </summary>
     public void Dispose()
     {
-        IStore[] open;
-        lock (storesLock)
+        if (BeginDispose() is not { } open)
         {
-            if (disposed)
-            {
-                return;
-            }
-
-            disposed = true;
-            open = [.. stores.Values];
+            return;
         }
 
         try
@@ -112,9 +113,60 @@ public sealed class Db : IDisposable
         }
         finally
         {
-            directoryLock.Dispose();
-            Log.DbClosed(Logger, Directory);
+            Release();
         }
+    }
+
+    /// <summary>
+    /// <see cref="Dispose"/> without blocking a thread while the producers, consumers and cleaners
+    /// stop (consumers persist their pending marks first); the stores are then closed as
+    /// <see cref="Dispose"/> closes them, with the same end state. Idempotent, and either call
+    /// after the other does nothing.
+    /// </summary>
+    /// <returns>A task that completes once the database is closed (faulting as <see cref="Dispose"/> would throw).</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (BeginDispose() is not { } open)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (IAttachment attachment in AttachmentsInStopOrder(null))
+            {
+                await attachment.StopAsync().ConfigureAwait(false);
+                Detach(attachment);
+            }
+
+            CloseAll.Dispose(open);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Marks the database disposed; the stores to close, or null when it already was.</summary>
+    private IStore[]? BeginDispose()
+    {
+        lock (storesLock)
+        {
+            if (disposed)
+            {
+                return null;
+            }
+
+            disposed = true;
+            return [.. stores.Values];
+        }
+    }
+
+    /// <summary>Releases the directory once every store is closed.</summary>
+    private void Release()
+    {
+        directoryLock.Dispose();
+        Log.DbClosed(Logger, Directory);
     }
 
     /// <summary>
@@ -187,16 +239,19 @@ public sealed class Db : IDisposable
     /// </summary>
     internal void StopAttachments(IStore? store, Exception? reason)
     {
-        IAttachment[] stopping;
-        lock (storesLock)
-        {
-            stopping = [.. attachments.Where(a => store is null || a.Uses(store)).OrderBy(a => a.StopOrder)];
-        }
-
-        foreach (IAttachment attachment in stopping)
+        foreach (IAttachment attachment in AttachmentsInStopOrder(store))
         {
             attachment.Stop(reason);
             Detach(attachment);
+        }
+    }
+
+    /// <summary>The workers that use <paramref name="store"/> (all of them when null), in stop order.</summary>
+    private IAttachment[] AttachmentsInStopOrder(IStore? store)
+    {
+        lock (storesLock)
+        {
+            return [.. attachments.Where(a => store is null || a.Uses(store)).OrderBy(a => a.StopOrder)];
         }
     }
 

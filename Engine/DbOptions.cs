@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Quasar.Storage.Files;
 
@@ -29,6 +30,22 @@ public sealed record DbOptions
     /// byte offset far from overflow (storage review F17).
     /// </summary>
     internal const long MaxSegmentSize = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Where every interval, timeout, deadline and delay of the engine is measured and waited on:
+    /// producer Timeout and Delay, consumer Timeout and Deadline, cleaner Interval and MaxAge.
+    /// Defaults to <see cref="TimeProvider.System"/>; tests substitute a fake clock to drive them.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// When set, the consumer counters (<c>quasar.consumer.delivered</c> and
+    /// <c>quasar.consumer.marked</c>, tagged <c>ledger</c> and <c>consumer</c>) are recorded on a
+    /// meter named <c>Quasar</c> created through it (the dependency-injection way: the factory owns
+    /// and disposes the meter). Null: they are recorded on the shared static
+    /// <see cref="Diagnostics.QuasarMetrics.Meter"/>, like every other instrument.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 
     /// <summary>The file system seam; tests substitute one that injects faults.</summary>
     internal IFileSystem? FileSystem { get; init; }

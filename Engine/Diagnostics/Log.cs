@@ -56,6 +56,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Cleaner on ledger {Prefix}: pass failed, retrying next interval")]
     public static partial void CleanerFailed(ILogger logger, string prefix, Exception exception);
 
-    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Consumer {Name} on ledger {Prefix}: entries {From} to {Tail} were deleted before it consumed them (threshold cleaning); continuing at the oldest entry")]
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Consumer {Name} on ledger {Prefix}: entries {From} to {Tail} were deleted before it consumed them (cleaning by Threshold, MaxAge or MaxBytes); continuing at the oldest entry")]
     public static partial void ConsumerSkipped(ILogger logger, string name, string prefix, ulong from, ulong tail);
 }

@@ -18,4 +18,10 @@ internal interface IAttachment
     /// (database dispose), or the exception pending work fails with (a store was disposed under it).
     /// </summary>
     void Stop(Exception? reason);
+
+    /// <summary>
+    /// The orderly stop of <see cref="Stop"/> (reason null) without blocking a thread: the returned
+    /// task completes once the worker has stopped. For <see cref="Db.DisposeAsync"/>.
+    /// </summary>
+    ValueTask StopAsync();
 }

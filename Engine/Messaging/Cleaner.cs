@@ -8,8 +8,9 @@ namespace Quasar;
 /// <summary>
 /// Deletes old entries from a ledger periodically: keeps <see cref="CleanerOptions.Retention"/>
 /// newest entries, never deletes past the lowest first position stored in any configured table
-/// (a consumer's "done up to here"), except that above <see cref="CleanerOptions.Threshold"/>
-/// entries it deletes regardless. Before it persists a deletion it makes the tables' state durable,
+/// (a consumer's "done up to here"), except that the hard limits delete regardless: above
+/// <see cref="CleanerOptions.Threshold"/> entries, entries older than <see cref="CleanerOptions.MaxAge"/>,
+/// and the oldest entries while they take more than <see cref="CleanerOptions.MaxBytes"/>. Before it persists a deletion it makes the tables' state durable,
 /// so a crash can never leave a stored position below the ledger's tail.
 /// </summary>
 /// <remarks>
@@ -43,6 +44,8 @@ public sealed class Cleaner : IDisposable, IAttachment
         TimerLimit.ThrowIfBeyond(options.Interval, nameof(options.Interval), nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Retention, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.Threshold, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAge, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxBytes, nameof(options));
         ArgumentNullException.ThrowIfNull(options.Tables, nameof(options));
         if (options.Tables.Any(t => t is null))
         {
@@ -95,11 +98,13 @@ public sealed class Cleaner : IDisposable, IAttachment
 
         // The newest entry retention lets go of. Not found: someone else deleted meanwhile; the
         // next pass looks again rather than trusting the fallback (Head).
-        (ulong target, bool found) = ledger.Index(length - options.Retention - 1);
+        (ulong retained, bool found) = ledger.Index(length - options.Retention - 1);
         if (!found)
         {
             return 0;
         }
+
+        ulong target = retained;
 
         foreach (Table table in tables)
         {
@@ -116,6 +121,8 @@ public sealed class Cleaner : IDisposable, IAttachment
             (ulong forced, bool forcedFound) = ledger.Index(length - keep - 1);
             target = forcedFound ? Math.Max(target, forced) : target;
         }
+
+        target = Math.Max(target, Math.Min(HardLimitTarget(), retained));
 
         if (target <= ledger.Tail)
         {
@@ -137,6 +144,35 @@ public sealed class Cleaner : IDisposable, IAttachment
         return deleted;
     }
 
+    /// <summary>
+    /// The newest entry <see cref="CleanerOptions.MaxAge"/> or <see cref="CleanerOptions.MaxBytes"/>
+    /// delete whatever the tables say (0: none). Age: every entry stamped in a whole second that
+    /// ended more than MaxAge ago, found from the sequence layout (seconds in the high 32 bits)
+    /// without reading entries.
+    /// </summary>
+    private ulong HardLimitTarget()
+    {
+        ulong target = 0;
+        if (options.MaxAge > TimeSpan.Zero)
+        {
+            // In ticks, so a MaxAge reaching before year 1 (TimeSpan.MaxValue) means "nothing yet", not an overflow.
+            long cutoffTicks = ledger.Db.Clock.GetUtcNow().UtcTicks - options.MaxAge.Ticks;
+            long cutoffSeconds = (cutoffTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond;
+            (ulong oldest, bool any) = ledger.Index(0);
+            if (cutoffSeconds > 0 && any && (oldest >> 32) < (ulong)cutoffSeconds)
+            {
+                target = ((ulong)cutoffSeconds << 32) - 1;
+            }
+        }
+
+        if (options.MaxBytes > 0 && ledger.TryGetLastToDropForBytes(options.MaxBytes, out ulong oversize))
+        {
+            target = Math.Max(target, oversize);
+        }
+
+        return target;
+    }
+
     /// <summary>Stops the periodic passes (waiting for one in progress). Idempotent.</summary>
     public void Dispose()
     {
@@ -156,15 +192,24 @@ public sealed class Cleaner : IDisposable, IAttachment
         }
     }
 
+    /// <inheritdoc/>
+    async ValueTask IAttachment.StopAsync()
+    {
+        BeginStop();
+        if (Task.CurrentId != loop.Id)
+        {
+            await loop.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops the loop and waits for it; false when it was already stopped.</summary>
     private bool Stop()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (!BeginStop())
         {
             return false;
         }
 
-        stopping.Cancel();
         if (!loop.IsCompleted && Task.CurrentId != loop.Id)
         {
             loop.Wait();
@@ -173,9 +218,21 @@ public sealed class Cleaner : IDisposable, IAttachment
         return true;
     }
 
+    /// <summary>Marks the cleaner stopped and cancels its loop; false when it was already stopped.</summary>
+    private bool BeginStop()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return false;
+        }
+
+        stopping.Cancel();
+        return true;
+    }
+
     private async Task RunAsync()
     {
-        using var timer = new PeriodicTimer(options.Interval);
+        using var timer = new PeriodicTimer(options.Interval, ledger.Db.Clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping.Token).ConfigureAwait(false))

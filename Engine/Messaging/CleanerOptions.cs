@@ -12,6 +12,24 @@ public sealed record CleanerOptions
     /// </summary>
     public long Threshold { get; init; }
 
+    /// <summary>
+    /// Entries older than this are deleted whatever the tables' positions, like <see cref="Threshold"/>
+    /// (zero: off). An entry's age is read from the timestamp in its sequence
+    /// (<see cref="Sequence.Split"/>, whole seconds) against <see cref="DbOptions.TimeProvider"/>;
+    /// an entry is deleted once its whole second lies more than MaxAge in the past.
+    /// <see cref="Retention"/> entries are still always kept. Not negative.
+    /// </summary>
+    public TimeSpan MaxAge { get; init; }
+
+    /// <summary>
+    /// While the ledger's entries take more than this many bytes, the oldest are deleted whatever the
+    /// tables' positions, like <see cref="Threshold"/> (zero: off). Bytes are those of the entries'
+    /// records in the segment files: each payload plus its per-entry framing, read from the index's
+    /// offsets (so measuring costs no data read); a batch's header counts with the entry before it.
+    /// <see cref="Retention"/> entries are still always kept. Not negative.
+    /// </summary>
+    public long MaxBytes { get; init; }
+
     /// <summary>The time between passes; the first pass runs one interval after construction. Above zero.</summary>
     public TimeSpan Interval { get; init; }
 

@@ -276,6 +276,20 @@ public sealed class Ledger : IDisposable, IStore
         using CallGate.Scope call = gate.Enter();
     }
 
+    /// <summary>
+    /// The newest live entry to delete so that the entries after it hold at most
+    /// <paramref name="maxBytes"/> bytes of segment data (payloads plus their per-entry framing,
+    /// from the index's offsets); false when they fit already.
+    /// </summary>
+    internal bool TryGetLastToDropForBytes(long maxBytes, out ulong sequence)
+    {
+        using CallGate.Scope call = gate.Enter();
+        lock (writeLock)
+        {
+            return log.TryGetLastToDropForBytes(maxBytes, out sequence);
+        }
+    }
+
     /// <summary>The number of live entries with a sequence above <paramref name="sequence"/>.</summary>
     internal long CountAfter(ulong sequence)
     {

@@ -8,7 +8,7 @@ namespace Quasar;
 /// (when <see cref="QueueOptions.CleanInterval"/> is above zero) a cleaner that never deletes
 /// past those positions; plus factories for producers and consumers that it owns.
 /// </summary>
-public sealed class Queue : IDisposable
+public sealed class Queue : IDisposable, IAsyncDisposable
 {
     private readonly object sync = new();
     private readonly List<Producer> producers = [];
@@ -94,31 +94,57 @@ public sealed class Queue : IDisposable
     /// </summary>
     public void Dispose()
     {
-        Producer[] ownedProducers;
-        Consumer[] ownedConsumers;
+        if (BeginDispose() is not { } owned)
+        {
+            return;
+        }
+
+        foreach (IAsyncDisposable worker in owned)
+        {
+            worker.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        CloseAll.Dispose([cleaner, Ledger, Table]);
+    }
+
+    /// <summary>
+    /// <see cref="Dispose"/> without blocking a thread while its producers, consumers and cleaner
+    /// stop; the same end state. Idempotent, and either call after the other does nothing.
+    /// </summary>
+    /// <returns>A task that completes once the queue is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (BeginDispose() is not { } owned)
+        {
+            return;
+        }
+
+        foreach (IAsyncDisposable worker in owned)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (cleaner is not null)
+        {
+            await ((IAttachment)cleaner).StopAsync().ConfigureAwait(false); // its Dispose below then has nothing to wait for
+        }
+
+        CloseAll.Dispose([cleaner, Ledger, Table]);
+    }
+
+    /// <summary>Marks the queue disposed; its producers then consumers (the order they stop in), or null when it already was.</summary>
+    private IAsyncDisposable[]? BeginDispose()
+    {
         lock (sync)
         {
             if (disposed)
             {
-                return;
+                return null;
             }
 
             disposed = true;
-            ownedProducers = [.. producers];
-            ownedConsumers = [.. consumers];
+            return [.. producers, .. consumers];
         }
-
-        foreach (Producer producer in ownedProducers)
-        {
-            producer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-
-        foreach (Consumer consumer in ownedConsumers)
-        {
-            consumer.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-
-        CloseAll.Dispose([cleaner, Ledger, Table]);
     }
 
     private T Track<T>(List<T> owned, Func<T> create)

@@ -36,6 +36,9 @@ public sealed class Table : IDisposable, IStore
     /// <summary>Unique per opened table: whoever holds several tables' locks takes them in this order, so two holders cannot deadlock.</summary>
     internal long LockOrder { get; }
 
+    /// <summary>The names of the live consumers storing their positions here (one consumer per name).</summary>
+    internal ConsumerNames ConsumerNames { get; } = new();
+
     /// <summary>The database the store belongs to.</summary>
     internal Db Db => db;
 

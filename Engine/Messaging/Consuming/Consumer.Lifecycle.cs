@@ -42,6 +42,9 @@ public sealed partial class Consumer
         run.GetAwaiter().GetResult();
     }
 
+    /// <inheritdoc/>
+    ValueTask IAttachment.StopAsync() => DisposeAsync();
+
     /// <summary>Runs both loops; once both have ended, unsubscribes and completes <see cref="Entries"/> and <see cref="Completion"/>.</summary>
     private async Task RunAsync()
     {
@@ -58,6 +61,11 @@ public sealed partial class Consumer
         }
 
         ConsumerLag.Untrack(this);
+        if (name is not null)
+        {
+            table!.ConsumerNames.Release(name); // before Completion: whoever awaited the close may reuse the name
+        }
+
         Exception? error = deathError;
         entries.Writer.TryComplete(error);
         if (error is null)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Quasar;
@@ -78,8 +77,8 @@ public sealed partial class Consumer
             return;
         }
 
-        Volatile.Write(ref lastMarkAt, Stopwatch.GetTimestamp());
-        progress!.Apply(drained);
+        Volatile.Write(ref lastMarkAt, clock.GetTimestamp());
+        metrics.Marked.Add(progress!.Apply(drained), ledgerTag, consumerTag);
         if (Volatile.Read(ref readerWaitingForRoom))
         {
             markArrived.Writer.TryWrite(true);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Quasar.Diagnostics;
 
 namespace Quasar;
@@ -45,6 +44,13 @@ public sealed partial class Consumer
                     {
                         await entries.Writer.WriteAsync(entry, stopping.Token).ConfigureAwait(false);
                     }
+
+                    if (progress is null)
+                    {
+                        Volatile.Write(ref lastDelivered, entry.Sequence);
+                    }
+
+                    metrics.Delivered.Add(1, ledgerTag, consumerTag);
                 }
             }
         }
@@ -84,7 +90,7 @@ public sealed partial class Consumer
     /// <summary>Sleeps until a mark arrives; dies when none arrives for the deadline while the window stays full.</summary>
     private async Task WaitForRoomAsync()
     {
-        long fullSince = Stopwatch.GetTimestamp();
+        long fullSince = clock.GetTimestamp();
         Volatile.Write(ref readerWaitingForRoom, true);
         try
         {
@@ -97,7 +103,7 @@ public sealed partial class Consumer
     }
 
     /// <summary>Waits on <see cref="markArrived"/> until the window has room, the deadline passes (throws) or the consumer closes.</summary>
-    /// <param name="fullSince">When the window was found full (a <see cref="Stopwatch"/> timestamp).</param>
+    /// <param name="fullSince">When the window was found full (a <see cref="clock"/> timestamp).</param>
     private async Task WaitUntilRoomAsync(long fullSince)
     {
         // Room is re-checked after the flag is set, so a mark applied in between is not missed.
@@ -110,14 +116,14 @@ public sealed partial class Consumer
             else
             {
                 long since = Math.Max(fullSince, Volatile.Read(ref lastMarkAt));
-                TimeSpan remaining = options.Deadline - Stopwatch.GetElapsedTime(since);
+                TimeSpan remaining = options.Deadline - clock.GetElapsedTime(since);
                 if (remaining <= TimeSpan.Zero)
                 {
                     throw new ConsumerDeadlockException($"Consumer '{name}' on ledger '{ledger.Options.Prefix}': the window of {options.Window} stayed full with no mark for {options.Deadline}.");
                 }
 
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-                timeout.CancelAfter(remaining);
+                using var deadline = new CancellationTokenSource(remaining, clock);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token, deadline.Token);
                 try
                 {
                     await markArrived.Reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Quasar.Diagnostics;
 using Quasar.Lifecycle;
 
 namespace Quasar;
@@ -48,7 +49,8 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     //                      completed (ends the marker once it has drained the queue).
     //
     // Who owns which field:
-    //   reader:   next; readerWaitingForRoom (written here, read by the marker, volatile).
+    //   reader:   next; readerWaitingForRoom (written here, read by the marker, volatile);
+    //             lastDelivered (temporary consumers; read by Position, volatile).
     //   marker:   lastMarkAt (written here, read by the reader, volatile); persistTimer (armed
     //             through progress, disposed when the loop ends); progress's held marks.
     //   both:     progress's mark window, behind progress's lock - there is no lock in Consumer.
@@ -57,8 +59,9 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     //             after both loops ended).
     //   RunAsync: completing `entries` and Completion, unsubscribing, after both loops ended.
     //
-    // Files: this one holds the state and the public calls; Consumer.Lifecycle.cs the closing and
-    // dying; Consumer.ReadLoop.cs and Consumer.MarkLoop.cs the loops.
+    // Files: this one holds the state and the public calls; Consumer.Async.cs the async stream,
+    // cancellable mark, Position and Lag; Consumer.Lifecycle.cs the closing and dying;
+    // Consumer.ReadLoop.cs and Consumer.MarkLoop.cs the loops.
 
     /// <summary><see cref="state"/>: open, both loops run.</summary>
     private const int Running = 0;
@@ -109,7 +112,19 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     private readonly Task run;
 
     /// <summary>Fires <see cref="ConsumerOptions.Timeout"/> after the first held mark; one timer, re-armed, never one per wait.</summary>
-    private readonly Timer? persistTimer;
+    private readonly ITimer? persistTimer;
+
+    /// <summary>The database's consumer counters.</summary>
+    private readonly ConsumerMetrics metrics;
+
+    /// <summary>The tags of this consumer's measurements: its ledger and its name.</summary>
+    private readonly KeyValuePair<string, object?> ledgerTag;
+
+    /// <summary>The <c>consumer</c> tag (null name for a temporary consumer).</summary>
+    private readonly KeyValuePair<string, object?> consumerTag;
+
+    /// <summary>The database's clock: Timeout and Deadline are measured and waited on with it.</summary>
+    private readonly TimeProvider clock;
 
     /// <summary>The next sequence to read (reader only).</summary>
     private ulong next;
@@ -117,8 +132,11 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>The reader waits for room in a full window: the marker signals <see cref="markArrived"/> then.</summary>
     private bool readerWaitingForRoom;
 
-    /// <summary>When the last marks were applied (a <see cref="Stopwatch"/> timestamp; the Deadline counts from it).</summary>
+    /// <summary>When the last marks were applied (a <see cref="clock"/> timestamp; the Deadline counts from it).</summary>
     private long lastMarkAt;
+
+    /// <summary>The last entry a temporary consumer delivered (reader writes, <see cref="Position"/> reads); unused when named.</summary>
+    private ulong lastDelivered;
 
     /// <summary>Running, Closing or Dead.</summary>
     private int state;
@@ -137,6 +155,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <exception cref="ArgumentException">Skip is not below Window.</exception>
     /// <exception cref="ArgumentNullException"><paramref name="table"/> is null for a named consumer.</exception>
     /// <exception cref="ObjectDisposedException">The ledger, the table or their database is disposed; nothing is stored.</exception>
+    /// <exception cref="InvalidOperationException">A live consumer with the same name stores its positions in <paramref name="table"/>; released when that one is disposed or dies.</exception>
     public Consumer(Ledger ledger, Table? table, ConsumerOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
@@ -164,13 +183,27 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         this.table = table;
         this.options = options;
         logger = ledger.Db.Logger;
+        clock = ledger.Db.Clock;
+        metrics = ledger.Db.ConsumerMetrics;
+        ledgerTag = QuasarMetrics.LedgerTag(ledger.Options.Prefix);
+        consumerTag = new("consumer", name);
         entries = Channel.CreateBounded<Entry>(new BoundedChannelOptions(options.Batch) { SingleWriter = true });
         if (name is not null)
         {
-            progress = ConsumerProgress.Restore(table!, options, TimeProvider.System, ArmTimeout, logger);
+            table!.ConsumerNames.Claim(name, table.Options.Prefix);
+            try
+            {
+                progress = ConsumerProgress.Restore(table, options, clock, ArmTimeout, logger);
+            }
+            catch
+            {
+                table.ConsumerNames.Release(name);
+                throw;
+            }
+
             if (options.Timeout > TimeSpan.Zero)
             {
-                persistTimer = new Timer(_ => marks.Writer.TryWrite(MarkRequest.TimerTick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                persistTimer = clock.CreateTimer(_ => marks.Writer.TryWrite(MarkRequest.TimerTick), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
 
             next = After(progress.Position);
@@ -179,10 +212,20 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
         else
         {
             next = options.Start;
+            lastDelivered = options.Start > 0 ? options.Start - 1 : 0;
         }
 
-        ledger.Subscribe(notifications.Writer);
-        ledger.Db.Attach(this);
+        try
+        {
+            ledger.Subscribe(notifications.Writer);
+            ledger.Db.Attach(this);
+        }
+        catch when (name is not null)
+        {
+            table!.ConsumerNames.Release(name); // the ledger or database closed meanwhile: this one never ran
+            throw;
+        }
+
         run = Task.Run(RunAsync);
     }
 
@@ -202,7 +245,7 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>The ledger it consumes.</summary>
     internal Ledger Ledger => ledger;
 
-    /// <summary>The first position last written to the table.</summary>
+    /// <summary>The first position last written to the table (what the lag gauge counts from; <see cref="Lag"/> counts from <see cref="Position"/>).</summary>
     internal ulong PersistedFirst => progress?.PersistedFirst ?? 0;
 
     /// <summary>
@@ -243,7 +286,9 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <returns>A task that completes once the mark is persisted.</returns>
     /// <exception cref="ConsumerClosedException">The consumer is closed (the task faults).</exception>
     /// <exception cref="InvalidSequenceException">The sequence was not delivered (the task faults).</exception>
+#pragma warning disable RS0027 // both MarkAsync signatures are fixed by API.md: the optional one shipped first, the token overload was added beside it
     public Task MarkAsync(ulong sequence, bool cumulative = false)
+#pragma warning restore RS0027
     {
         if (Volatile.Read(ref state) != Running)
         {

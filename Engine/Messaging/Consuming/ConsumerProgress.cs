@@ -209,8 +209,9 @@ internal sealed class ConsumerProgress
     /// batch was in the window that write compiled, and the consumer dies of it.
     /// </summary>
     /// <param name="drained">The marks, in the order they were queued.</param>
+    /// <returns>How many of the marks were applied (held or already persisted): all but those of sequences not delivered.</returns>
     /// <exception cref="Exception">Writing the positions failed (every held mark got the error), after every mark was answered.</exception>
-    public void Apply(List<MarkRequest> drained)
+    public int Apply(List<MarkRequest> drained)
     {
         if (outcomes.Length < drained.Count)
         {
@@ -230,6 +231,7 @@ internal sealed class ConsumerProgress
         }
 
         Exception? writeFailure = null;
+        int applied = drained.Count;
         for (int i = 0; i < drained.Count; i++)
         {
             MarkRequest mark = drained[i];
@@ -239,6 +241,7 @@ internal sealed class ConsumerProgress
                     mark.Complete(null, logger); // already persisted: idempotent
                     break;
                 case MarkOutcome.Invalid:
+                    applied--;
                     mark.Complete(new InvalidSequenceException($"Consumer '{name}' has not delivered sequence {mark.Sequence}."), logger);
                     break;
                 case MarkOutcome.Held or MarkOutcome.HeldCovered when writeFailure is not null:
@@ -254,6 +257,8 @@ internal sealed class ConsumerProgress
         {
             ExceptionDispatchInfo.Throw(writeFailure);
         }
+
+        return applied;
     }
 
     /// <summary>

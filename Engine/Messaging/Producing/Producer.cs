@@ -21,7 +21,8 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     private readonly ProducerOptions options;
     private readonly ILogger logger;
     private readonly BatchQueue<Item> queue;
-    private readonly Timer? batchTimer;
+    private readonly ITimer? batchTimer;
+    private readonly TimeProvider clock;
     private readonly CancellationTokenSource stopping = new();
     private readonly KeyValuePair<string, object?> ledgerTag;
     private readonly Task loop;
@@ -53,10 +54,11 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         this.ledger = ledger;
         this.options = options;
         logger = ledger.Db.Logger;
+        clock = ledger.Db.Clock;
         ledgerTag = QuasarMetrics.LedgerTag(ledger.Options.Prefix);
         // Bounded: a full queue is back-pressure, and its ring buffer allocates nothing per entry.
         queue = new BatchQueue<Item>(options.Batch);
-        batchTimer = options.Timeout > TimeSpan.Zero ? new Timer(_ => queue.WakeReader()) : null;
+        batchTimer = options.Timeout > TimeSpan.Zero ? clock.CreateTimer(_ => queue.WakeReader(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) : null;
         ledger.Db.Attach(this);
         loop = Task.Run(RunAsync);
     }
@@ -146,6 +148,9 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         Close(reason ?? new ProducerClosedException());
         loop.GetAwaiter().GetResult();
     }
+
+    /// <inheritdoc/>
+    ValueTask IAttachment.StopAsync() => DisposeAsync();
 
     /// <summary>Counts an accepted entry in the queue-depth gauge; passes <paramref name="added"/> through.</summary>
     private bool Added(bool added)
@@ -267,14 +272,14 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// </summary>
     private async Task CollectUntilTimeoutAsync(List<Item> batch, List<Item> flushes, List<Item> taken)
     {
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        long started = clock.GetTimestamp();
         try
         {
             while (batch.Count < options.Batch && !queue.IsClosed)
             {
                 // Re-armed before every wait for what is left: a timer that fired early or
                 // between the check and the wait must not leave the batch waiting for ever.
-                TimeSpan remaining = options.Timeout - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                TimeSpan remaining = options.Timeout - clock.GetElapsedTime(started);
                 if (remaining <= TimeSpan.Zero)
                 {
                     return;
@@ -290,7 +295,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         }
         finally
         {
-            batchTimer!.Change(Timeout.Infinite, Timeout.Infinite);
+            batchTimer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -302,7 +307,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
             if (error is LimitReachedException && attempt < options.Retry)
             {
                 Log.ProducerRetry(logger, ledger.Options.Prefix, error.Message, attempt + 1, options.Retry, options.Delay);
-                await Task.Delay(options.Delay, stopping.Token).ConfigureAwait(false);
+                await Task.Delay(options.Delay, clock, stopping.Token).ConfigureAwait(false);
                 continue;
             }
 

@@ -285,8 +285,8 @@ internal sealed class Segment
     /// </summary>
     public const long ReadChunkBytes = 1024 * 1024;
 
-    /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end.</summary>
-    private long EndOffset(long k) => k < Count ? index.GetSlot(k).Offset : DataLength;
+    /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end (the index must be verified).</summary>
+    public long EndOffset(long k) => k < Count ? index.GetSlot(k).Offset : DataLength;
 
     /// <summary>The largest slot bound in (first, stop] whose bytes end by <paramref name="limit"/>; at least first + 1.</summary>
     private long ChunkEnd(long first, long stop, long limit)

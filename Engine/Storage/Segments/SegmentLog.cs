@@ -325,6 +325,9 @@ internal sealed class SegmentLog : IDisposable
         return segment.TryAcquire() ? SegmentLease.Held(segment) : SegmentLease.Refused(isStale: !ReferenceEquals(state, snapshot));
     }
 
+    /// <summary>The newest live entry to delete so that the rest take at most <paramref name="maxBytes"/>; see <see cref="SegmentBytes"/>. The caller excludes appends and deletes.</summary>
+    public bool TryGetLastToDropForBytes(long maxBytes, out ulong sequence) => SegmentBytes.TryGetLastToDrop(state, maxBytes, out sequence);
+
     /// <summary>The number of live entries above <paramref name="sequence"/> (the caller excludes deletes).</summary>
     public long CountAfter(ulong sequence)
     {
