@@ -7,7 +7,8 @@ namespace Quasar.Storage;
 /// last batch of the index's trusted prefix, the run of slots from slot 0 that pass their checks
 /// with increasing sequences and offsets inside the data, no longer than the header's synced
 /// count. Batches before that point are known to have been synced and are not read on open, so
-/// a failure there is damage (a read of it throws), never a torn write.
+/// a failure there is damage (a read of it throws), never a torn write. It reads the index file as
+/// a stream where recovery reads the mapping; both walk by <see cref="IndexFormat.ExtendsTrustedPrefix"/>.
 /// </summary>
 internal static class TrustedIndexPrefix
 {
@@ -40,10 +41,7 @@ internal static class TrustedIndexPrefix
         {
             if (file.ReadAtLeast(slotBytes, slotBytes.Length, throwOnEndOfStream: false) < slotBytes.Length
                 || !IndexFormat.TryReadSlot(slotBytes, out IndexFormat.Slot slot)
-                || slot.Sequence <= previous
-                || slot.Offset <= previousOffset
-                || slot.Offset >= dataLength
-                || (i == 0 && !(slot.BatchStart && slot.Offset == SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize)))
+                || !IndexFormat.ExtendsTrustedPrefix(slot, i, previous, previousOffset, dataLength))
             {
                 break;
             }

@@ -34,10 +34,7 @@ internal static class ActiveTailRecovery
         long previousOffset = 0;
         while (trusted < capacity
             && index.TryGetSlot(trusted, out IndexFormat.Slot slot)
-            && slot.Sequence > previous
-            && slot.Offset > previousOffset
-            && slot.Offset < dataLength
-            && (trusted > 0 || (slot.BatchStart && slot.Offset == SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize)))
+            && IndexFormat.ExtendsTrustedPrefix(slot, trusted, previous, previousOffset, dataLength))
         {
             previous = slot.Sequence;
             previousOffset = slot.Offset;

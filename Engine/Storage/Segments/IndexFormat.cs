@@ -113,6 +113,18 @@ internal static class IndexFormat
         BinaryPrimitives.WriteUInt64LittleEndian(destination[8..], word);
     }
 
+    /// <summary>
+    /// Whether a valid <paramref name="slot"/> at <paramref name="position"/> extends the last
+    /// segment's trusted prefix (FORMAT.md, "Recovery on open"): its sequence and offset increase
+    /// on the previous slot's, it points inside the data, and slot 0 starts the first batch.
+    /// Recovery and the checker both decide with this rule.
+    /// </summary>
+    public static bool ExtendsTrustedPrefix(in Slot slot, long position, ulong previousSequence, long previousOffset, long dataLength) =>
+        slot.Sequence > previousSequence
+        && slot.Offset > previousOffset
+        && slot.Offset < dataLength
+        && (position > 0 || (slot.BatchStart && slot.Offset == SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize));
+
     /// <summary>Decodes a slot; false when it is empty or its check does not match.</summary>
     public static bool TryReadSlot(ReadOnlySpan<byte> source, out Slot slot)
     {
