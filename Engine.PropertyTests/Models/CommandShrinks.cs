@@ -8,7 +8,14 @@ internal static class CommandShrinks
     /// with one command replaced by what <paramref name="simpler"/> makes of it (null: nothing simpler).
     /// </summary>
     public static IEnumerable<IReadOnlyList<TCommand>> Of<TCommand>(IReadOnlyList<TCommand> commands, Func<TCommand, TCommand?> simpler)
-        where TCommand : class
+        where TCommand : class =>
+        Of(commands, command => simpler(command) is { } replacement ? [replacement] : []);
+
+    /// <summary>
+    /// The list without runs of commands (<see cref="CommandLists.WithoutRuns"/>), then, command by
+    /// command, the list with that command replaced by each of its <paramref name="simpler"/> versions.
+    /// </summary>
+    public static IEnumerable<IReadOnlyList<TCommand>> Of<TCommand>(IReadOnlyList<TCommand> commands, Func<TCommand, IEnumerable<TCommand>> simpler)
     {
         foreach (IReadOnlyList<TCommand> shorter in CommandLists.WithoutRuns(commands))
         {
@@ -17,7 +24,7 @@ internal static class CommandShrinks
 
         for (int i = 0; i < commands.Count; i++)
         {
-            if (simpler(commands[i]) is { } replacement)
+            foreach (TCommand replacement in simpler(commands[i]))
             {
                 var copy = commands.ToList();
                 copy[i] = replacement;

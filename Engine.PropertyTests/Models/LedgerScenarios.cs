@@ -176,47 +176,9 @@ internal static class LedgerScenarios
 
     private static IEnumerable<LedgerScenario> Shrink(LedgerScenario scenario)
     {
-        IReadOnlyList<LedgerCommand> commands = scenario.Commands;
-        foreach (IReadOnlyList<LedgerCommand> shorter in CommandLists.WithoutRuns(commands))
+        foreach (IReadOnlyList<LedgerCommand> commands in CommandShrinks.Of(scenario.Commands, Simpler))
         {
-            yield return scenario with { Commands = shorter };
-        }
-
-        for (int i = 0; i < commands.Count; i++)
-        {
-            if (commands[i] is LedgerCommand.Write { Sequences.Count: > 0 } write)
-            {
-                for (int j = 0; j < write.Sequences.Count; j++)
-                {
-                    var copy = commands.ToList();
-                    copy[i] = new LedgerCommand.Write([.. write.Sequences.Take(j), .. write.Sequences.Skip(j + 1)]);
-                    yield return scenario with { Commands = copy };
-                }
-            }
-            else if (commands[i] is LedgerCommand.PowerLossDuring during)
-            {
-                foreach (LedgerCommand simpler in ShrinkPowerLoss(during))
-                {
-                    var copy = commands.ToList();
-                    copy[i] = simpler;
-                    yield return scenario with { Commands = copy };
-                }
-            }
-            else if (commands[i] is LedgerCommand.PowerLoss loss)
-            {
-                foreach (PowerLossMode mode in PowerLossSteps.Shrink(loss.Mode))
-                {
-                    var copy = commands.ToList();
-                    copy[i] = new LedgerCommand.PowerLoss(mode);
-                    yield return scenario with { Commands = copy };
-                }
-            }
-            else if (commands[i] is LedgerCommand.Read { Amount: > 1 } read)
-            {
-                var copy = commands.ToList();
-                copy[i] = read with { Amount = read.Amount == int.MaxValue ? 100 : read.Amount / 2 };
-                yield return scenario with { Commands = copy };
-            }
+            yield return scenario with { Commands = commands };
         }
 
         if (scenario.Limit > 0)
@@ -229,6 +191,17 @@ internal static class LedgerScenarios
             yield return scenario with { Cache = 1 };
         }
     }
+
+    /// <summary>A batch without one of its entries, a simpler power loss, a shorter read.</summary>
+    private static IEnumerable<LedgerCommand> Simpler(LedgerCommand command) => command switch
+    {
+        LedgerCommand.Write { Sequences.Count: > 0 } write => Enumerable.Range(0, write.Sequences.Count)
+            .Select(j => (LedgerCommand)new LedgerCommand.Write([.. write.Sequences.Take(j), .. write.Sequences.Skip(j + 1)])),
+        LedgerCommand.PowerLossDuring during => ShrinkPowerLoss(during),
+        LedgerCommand.PowerLoss loss => PowerLossSteps.Shrink(loss.Mode).Select(mode => (LedgerCommand)new LedgerCommand.PowerLoss(mode)),
+        LedgerCommand.Read { Amount: > 1 } read => [read with { Amount = read.Amount == int.MaxValue ? 100 : read.Amount / 2 }],
+        _ => [],
+    };
 
     /// <summary>The call alone, the power lost earlier in it, or lost more simply.</summary>
     private static IEnumerable<LedgerCommand> ShrinkPowerLoss(LedgerCommand.PowerLossDuring during)

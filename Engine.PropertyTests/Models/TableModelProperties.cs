@@ -64,45 +64,18 @@ public class TableModelProperties
                select new TableScenario([.. list], syncWrites);
     }
 
-    private static IEnumerable<TableScenario> Shrink(TableScenario scenario)
-    {
-        IReadOnlyList<TableCommand> commands = scenario.Commands;
-        foreach (IReadOnlyList<TableCommand> shorter in CommandLists.WithoutRuns(commands))
-        {
-            yield return scenario with { Commands = shorter };
-        }
+    private static IEnumerable<TableScenario> Shrink(TableScenario scenario) =>
+        CommandShrinks.Of(scenario.Commands, Simpler).Select(commands => scenario with { Commands = commands });
 
-        for (int i = 0; i < commands.Count; i++)
-        {
-            if (commands[i] is TableCommand.Set { Positions.Count: > 1 } set)
-            {
-                for (int j = 0; j < set.Positions.Count; j++)
-                {
-                    var copy = commands.ToList();
-                    copy[i] = set with { Positions = [.. set.Positions.Take(j), .. set.Positions.Skip(j + 1)] };
-                    yield return scenario with { Commands = copy };
-                }
-            }
-            else if (commands[i] is TableCommand.PowerLossDuring during)
-            {
-                foreach (TableCommand simpler in ShrinkPowerLoss(during))
-                {
-                    var copy = commands.ToList();
-                    copy[i] = simpler;
-                    yield return scenario with { Commands = copy };
-                }
-            }
-            else if (commands[i] is TableCommand.PowerLoss loss)
-            {
-                foreach (PowerLossMode mode in PowerLossSteps.Shrink(loss.Mode))
-                {
-                    var copy = commands.ToList();
-                    copy[i] = new TableCommand.PowerLoss(mode);
-                    yield return scenario with { Commands = copy };
-                }
-            }
-        }
-    }
+    /// <summary>A set without one of its positions, a simpler power loss.</summary>
+    private static IEnumerable<TableCommand> Simpler(TableCommand command) => command switch
+    {
+        TableCommand.Set { Positions.Count: > 1 } set => Enumerable.Range(0, set.Positions.Count)
+            .Select(j => (TableCommand)(set with { Positions = [.. set.Positions.Take(j), .. set.Positions.Skip(j + 1)] })),
+        TableCommand.PowerLossDuring during => ShrinkPowerLoss(during),
+        TableCommand.PowerLoss loss => PowerLossSteps.Shrink(loss.Mode).Select(mode => (TableCommand)new TableCommand.PowerLoss(mode)),
+        _ => [],
+    };
 
     /// <summary>The call alone, the power lost earlier in it, or lost more simply.</summary>
     private static IEnumerable<TableCommand> ShrinkPowerLoss(TableCommand.PowerLossDuring during)
