@@ -9,10 +9,16 @@ namespace Quasar;
 /// no allocation per item, and the reader wakes once per batch rather than once per item.
 /// </summary>
 /// <typeparam name="T">The item type.</typeparam>
+/// <remarks>
+/// Protocol: one lock guards the ring, the counters and the waiting writers. The order in which
+/// items enter is decided under that lock, so the optional entry hook runs there too, once per
+/// item, in exactly the order the reader will take them.
+/// </remarks>
 internal sealed class BatchQueue<T>
 {
     private readonly object sync = new();
     private readonly int capacity;
+    private readonly Func<T, T>? onEnter;
     private readonly ReaderSignal signal = new();
     private T[] ring;
     private int head;
@@ -23,9 +29,17 @@ internal sealed class BatchQueue<T>
     private int blockedWriters;
     private List<TaskCompletionSource>? waitingWriters;
 
-    public BatchQueue(int capacity)
+    /// <summary>Creates the queue.</summary>
+    /// <param name="capacity">How many items fit before writers wait (urgent items excepted).</param>
+    /// <param name="onEnter">
+    /// Called under the queue's lock as an item is accepted, in queue order; what it returns is
+    /// queued instead. It must be quick and must not call back into the queue; if it throws, the
+    /// item is not queued and the exception reaches the writer.
+    /// </param>
+    public BatchQueue(int capacity, Func<T, T>? onEnter = null)
     {
         this.capacity = capacity;
+        this.onEnter = onEnter;
         ring = new T[InitialCapacity.For(capacity)];
     }
 
@@ -60,7 +74,7 @@ internal sealed class BatchQueue<T>
                 Grow();
             }
 
-            ring[Slot(count)] = item;
+            ring[Slot(count)] = onEnter is null ? item : onEnter(item);
             count++;
             if (wakeAt > 0 && (urgent || count >= wakeAt))
             {

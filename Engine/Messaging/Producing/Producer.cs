@@ -12,7 +12,7 @@ namespace Quasar;
 /// and then acknowledged. The producer does not copy payloads: a payload must stay unchanged
 /// until its entry is acknowledged. Acks run on the producer's loop and must not block on it.
 /// </summary>
-public sealed class Producer : IAsyncDisposable, IAttachment
+public sealed partial class Producer : IAsyncDisposable, IAttachment
 {
     private const int Open = 0;
     private const int Closed = 1;
@@ -57,7 +57,7 @@ public sealed class Producer : IAsyncDisposable, IAttachment
         clock = ledger.Db.Clock;
         ledgerTag = QuasarMetrics.LedgerTag(ledger.Options.Prefix);
         // Bounded: a full queue is back-pressure, and its ring buffer allocates nothing per entry.
-        queue = new BatchQueue<Item>(options.Batch);
+        queue = new BatchQueue<Item>(options.Batch, Entered);
         batchTimer = options.Timeout > TimeSpan.Zero ? clock.CreateTimer(_ => queue.WakeReader(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) : null;
         ledger.Db.Attach(this);
         loop = Task.Run(RunAsync);
@@ -95,11 +95,14 @@ public sealed class Producer : IAsyncDisposable, IAttachment
     /// <returns>A task that completes when the entry is written.</returns>
     /// <exception cref="ProducerClosedException">The producer is closed (the task faults).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled while waiting for room.</exception>
-    public async Task WriteAsync(Entry entry, CancellationToken cancellationToken = default)
+    public Task WriteAsync(Entry entry, CancellationToken cancellationToken = default) =>
+        WriteAsync(entry, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+
+    /// <summary>The path of every <c>WriteAsync</c>: queues the entry with its completion and waits for it.</summary>
+    private async Task WriteAsync(Entry entry, TaskCompletionSource completion, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
         cancellationToken.ThrowIfCancellationRequested();
-        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!Added(await queue.AddAsync(new Item(entry, null, completion), cancellationToken).ConfigureAwait(false)))
         {
             throw new ProducerClosedException();
