@@ -28,11 +28,25 @@ internal sealed class ConsumerWorker<THandler>(
         Consumer consumer = queue.CreateConsumer(new ConsumerOptions { Name = registration.ConsumerName });
         await using (consumer.ConfigureAwait(false))
         {
-            await foreach (Entry entry in consumer.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            registration.Status.Running(consumer);
+            try
             {
-                await HandleOrDeadLetterAsync(entry, deadLetters, stoppingToken).ConfigureAwait(false);
-                // Not the stopping token: an entry handled (or dead-lettered) is always marked, so a stop cannot undo it.
-                await consumer.MarkAsync(entry.Sequence, false, CancellationToken.None).ConfigureAwait(false);
+                await foreach (Entry entry in consumer.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await HandleOrDeadLetterAsync(entry, deadLetters, stoppingToken).ConfigureAwait(false);
+                    // Not the stopping token: an entry handled (or dead-lettered) is always marked, so a stop cannot undo it.
+                    await consumer.MarkAsync(entry.Sequence, false, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                registration.Status.Died($"{e.GetType().FullName}: {e.Message}");
+                throw;
+            }
+
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                registration.Status.Died("the consumer closed while the host was running");
             }
         }
     }
