@@ -43,6 +43,10 @@ internal sealed class ConsumerWorker<THandler>(
                 registration.Status.Died($"{e.GetType().FullName}: {e.Message}");
                 throw;
             }
+            finally
+            {
+                registration.Status.Left();
+            }
 
             if (!stoppingToken.IsCancellationRequested)
             {
