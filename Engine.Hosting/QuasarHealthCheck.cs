@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Quasar.Hosting;
+
+/// <summary>
+/// The health of the hosted consumers: Unhealthy when a consumer's worker died while the host was
+/// running, Degraded when a consumer's <see cref="Consumer.Lag"/> exceeds
+/// <see cref="LagThreshold"/>, else Healthy. Register it with
+/// <c>services.AddHealthChecks().AddTypeActivatedCheck&lt;QuasarHealthCheck&gt;("quasar", 1000L)</c>
+/// or <c>AddCheck&lt;QuasarHealthCheck&gt;</c> for the default threshold.
+/// </summary>
+public sealed class QuasarHealthCheck : IHealthCheck
+{
+    private readonly IReadOnlyList<ConsumerRegistration> consumers;
+
+    /// <summary>A check with the default lag threshold (1000 entries).</summary>
+    /// <param name="services">The container, which holds the consumer registrations.</param>
+    public QuasarHealthCheck(IServiceProvider services)
+        : this(services, 1000)
+    {
+    }
+
+    /// <summary>A check with the given lag threshold.</summary>
+    /// <param name="services">The container, which holds the consumer registrations.</param>
+    /// <param name="lagThreshold">The largest lag still Healthy (at least 0).</param>
+    public QuasarHealthCheck(IServiceProvider services, long lagThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentOutOfRangeException.ThrowIfNegative(lagThreshold);
+        consumers = [.. (IEnumerable<ConsumerRegistration>?)services.GetService(typeof(IEnumerable<ConsumerRegistration>)) ?? []];
+        LagThreshold = lagThreshold;
+    }
+
+    /// <summary>The largest lag still Healthy.</summary>
+    public long LagThreshold { get; }
+
+    /// <inheritdoc />
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        Dictionary<string, object> data = [];
+        List<string> dead = [];
+        List<string> lagging = [];
+        foreach (ConsumerRegistration consumer in consumers)
+        {
+            string name = $"{consumer.QueueName}/{consumer.ConsumerName}";
+            if (consumer.Status.Death is { } death)
+            {
+                dead.Add($"{name} died: {death}");
+                continue;
+            }
+
+            long lag = consumer.Status.Lag;
+            data[name] = lag;
+            if (lag > LagThreshold)
+            {
+                lagging.Add($"{name} lags {lag} entries");
+            }
+        }
+
+        HealthCheckResult result =
+            dead.Count > 0 ? HealthCheckResult.Unhealthy(string.Join("; ", dead), data: data)
+            : lagging.Count > 0 ? HealthCheckResult.Degraded($"{string.Join("; ", lagging)} (threshold {LagThreshold})", data: data)
+            : HealthCheckResult.Healthy($"{consumers.Count} consumers running", data);
+        return Task.FromResult(result);
+    }
+}

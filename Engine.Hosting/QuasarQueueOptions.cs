@@ -1,0 +1,20 @@
+namespace Quasar.Hosting;
+
+/// <summary>One named queue of <see cref="QuasarOptions.Queues"/>; the fields map onto <see cref="QueueOptions"/>.</summary>
+public sealed class QuasarQueueOptions
+{
+    /// <summary>The store prefix; null or empty: the queue's name. Its dead letters live in the ledger <c>&lt;Prefix&gt;:dead</c>.</summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>How often the cleaner runs (<see cref="QueueOptions.CleanInterval"/>); zero: no cleaner.</summary>
+    public TimeSpan CleanInterval { get; set; }
+
+    /// <summary>Entries always kept (<see cref="QueueOptions.CleanRetention"/>).</summary>
+    public long Retention { get; set; }
+
+    /// <summary>Above this many entries the cleaner deletes regardless of consumers (<see cref="QueueOptions.CleanThreshold"/>); zero: off.</summary>
+    public long Threshold { get; set; }
+
+    /// <summary>The prefix in effect for the queue named <paramref name="name"/>.</summary>
+    internal string PrefixFor(string name) => string.IsNullOrEmpty(Prefix) ? name : Prefix;
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Quasar.Hosting;
+using Quasar.Tests.Support;
+
+namespace Quasar.Tests.Hosting;
+
+public sealed class QuasarOptionsTests
+{
+    private static async Task<OptionsValidationException> StartFailsAsync(Action<QuasarOptions> configure, Action<IServiceCollection>? more = null)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddQuasar(configure);
+        more?.Invoke(builder.Services);
+        using IHost host = builder.Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().Within());
+    }
+
+    private static async Task<OptionsValidationException> QueueFailsAsync(QuasarQueueOptions orders)
+    {
+        using var dir = new TempDirectory();
+        return await StartFailsAsync(o =>
+        {
+            o.Directory = dir.Path;
+            o.Queues["orders"] = orders;
+        });
+    }
+
+    [Fact]
+    public async Task An_empty_directory_fails_the_start_naming_Directory()
+    {
+        OptionsValidationException e = await StartFailsAsync(_ => { });
+
+        Assert.Contains("Directory", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_prefix_fails_the_start_naming_the_queue_and_field()
+    {
+        OptionsValidationException e = await QueueFailsAsync(new QuasarQueueOptions { Prefix = "no/slash" });
+
+        Assert.Contains("Queues[orders].Prefix", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_negative_retention_fails_the_start_naming_the_field()
+    {
+        OptionsValidationException e = await QueueFailsAsync(new QuasarQueueOptions { Retention = -1 });
+
+        Assert.Contains("Queues[orders].Retention", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_consumer_of_an_unknown_queue_fails_the_start_naming_it()
+    {
+        using var dir = new TempDirectory();
+        OptionsValidationException e = await StartFailsAsync(
+            o => o.Directory = dir.Path,
+            services => services.AddConsumer<RecordingHandler<First>>("missing", "first"));
+
+        Assert.Contains("'missing'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zero_MaxAttempts_is_refused_at_registration()
+    {
+        ServiceCollection services = new();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => services.AddConsumer<RecordingHandler<First>>("orders", "first", o => o.MaxAttempts = 0));
+    }
+
+    [Fact]
+    public async Task Options_bind_from_a_configuration_section()
+    {
+        using var dir = new TempDirectory();
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Quasar:Directory"] = dir.Path,
+            ["Quasar:Queues:orders:Prefix"] = "shop.orders",
+            ["Quasar:Queues:orders:Retention"] = "10",
+        }).Build();
+        ServiceCollection services = new();
+        services.AddQuasar(configuration.GetSection("Quasar"));
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        QuasarQueues queues = provider.GetRequiredService<QuasarQueues>();
+
+        Assert.Equal(["orders"], queues.Names);
+        Assert.Same(queues.GetQueue("orders"), provider.GetRequiredKeyedService<Queue>("orders"));
+        Assert.Equal(10, provider.GetRequiredService<IOptions<QuasarOptions>>().Value.Queues["orders"].Retention);
+    }
+}
