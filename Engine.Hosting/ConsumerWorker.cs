@@ -69,7 +69,7 @@ internal sealed class ConsumerWorker<THandler>(
             if (attempt >= options.MaxAttempts)
             {
                 ConsumerWorkerLog.DeadLettered(logger, failure, registration.ConsumerName, registration.QueueName, entry.Sequence, attempt);
-                deadLetters.Write(new DeadLetter(entry.Sequence, registration.ConsumerName, attempt, $"{failure.GetType().FullName}: {failure.Message}", entry.Payload));
+                await deadLetters.WriteAsync(new DeadLetter(entry.Sequence, registration.ConsumerName, attempt, $"{failure.GetType().FullName}: {failure.Message}", entry.Payload)).ConfigureAwait(false);
                 return;
             }
 

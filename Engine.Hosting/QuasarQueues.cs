@@ -62,7 +62,7 @@ public sealed class QuasarQueues : IAsyncDisposable
         foreach (Opened opened in queues.Values)
         {
             await opened.Queue.DisposeAsync().ConfigureAwait(false);
-            opened.DeadLetters.Dispose();
+            await opened.DeadLetters.DisposeAsync().ConfigureAwait(false);
         }
     }
 
