@@ -4,7 +4,6 @@ using Quasar.Diagnostics;
 using Quasar.Lifecycle;
 using Quasar.Storage;
 using Quasar.Storage.Files;
-using Quasar.Storage.Segments;
 
 namespace Quasar;
 

@@ -27,15 +27,13 @@ internal static class TailCheck
         (ulong Generation, ulong Tail)? best = null;
         int valid = 0;
         var damaged = new List<int>(2);
-        bool firstWriteIncomplete = false;
-        bool anyWritten = false;
+        var evidence = default(TailFile.CopyEvidence);
         foreach (int offset in (ReadOnlySpan<int>)[0, TailFile.SecondCopyOffset])
         {
             copy.Clear();
             file.Position = offset;
             file.ReadAtLeast(copy, copy.Length, throwOnEndOfStream: false);
-            firstWriteIncomplete |= offset == 0 && TailFile.FirstWriteIncomplete(copy, file.Length);
-            anyWritten |= copy.ContainsAnyExcept((byte)0);
+            evidence.Observe(copy, offset, file.Length);
             try
             {
                 if (TailFile.TryDecode(copy, path, offset, out ulong generation, out ulong tail))
@@ -54,7 +52,7 @@ internal static class TailCheck
             }
         }
 
-        if (best is null && (firstWriteIncomplete || !anyWritten))
+        if (best is null && evidence.NoRecordCompleted)
         {
             problems.Warning(path, 0, "no tail record ever completed (the first write tore, or a power loss took every unsynced copy); recovery reads tail 0");
             return new TailInfo(path, 0, 0, 0);

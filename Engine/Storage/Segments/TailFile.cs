@@ -68,22 +68,19 @@ internal sealed class TailFile : IDisposable
 
             Span<byte> buffer = stackalloc byte[RecordSize];
             (ulong Generation, ulong Tail)? best = null;
-            bool firstWriteIncomplete = false;
-            bool anyWritten = false;
+            var evidence = default(CopyEvidence);
             foreach (int offset in (ReadOnlySpan<int>)[0, SecondCopyOffset])
             {
                 buffer.Clear();
                 file.Read(buffer, offset);
-                anyWritten |= buffer.ContainsAnyExcept((byte)0);
+                evidence.Observe(buffer, offset, file.Length);
                 if (TryDecode(buffer, path, offset, out ulong copyGeneration, out ulong copyTail) && (best is null || copyGeneration > best.Value.Generation))
                 {
                     best = (copyGeneration, copyTail);
                 }
-
-                firstWriteIncomplete |= offset == 0 && FirstWriteIncomplete(buffer, file.Length);
             }
 
-            if (best is null && (firstWriteIncomplete || !anyWritten))
+            if (best is null && evidence.NoRecordCompleted)
             {
                 // No tail record ever completed: the only write made (generation 1) tore, or a
                 // power loss kept the file's size but none of its never-synced pages. Neither was
@@ -109,15 +106,29 @@ internal sealed class TailFile : IDisposable
     }
 
     /// <summary>
-    /// Whether the first copy (<paramref name="firstCopy"/>, read from a file of
-    /// <paramref name="length"/> bytes) shows a first write that never completed: the second copy
-    /// was never written (that would have extended the file past its offset), and the first is
-    /// shorter than a copy (a write that failed halfway) or all zeros (its page was lost). A
-    /// complete copy that fails its checksum is damage, not a torn write: it may hold an
-    /// acknowledged delete.
+    /// What the two copies show about whether a tail record ever completed: the rule recovery and
+    /// the checker share. No record completed when both copies read as zeros (a power loss kept
+    /// the file's size but none of its never-synced pages), or when the first write tore: the
+    /// second copy was never written (that would have extended the file past its offset) and the
+    /// first is shorter than a copy (a write that failed halfway) or all zeros. A complete copy
+    /// that fails its checksum is damage, not a torn write: it may hold an acknowledged delete.
     /// </summary>
-    public static bool FirstWriteIncomplete(ReadOnlySpan<byte> firstCopy, long length) =>
-        length <= SecondCopyOffset && (length < RecordSize || !firstCopy.ContainsAnyExcept((byte)0));
+    public struct CopyEvidence
+    {
+        private bool firstWriteIncomplete;
+        private bool anyWritten;
+
+        /// <summary>Takes in the copy read at <paramref name="offset"/> of a file of <paramref name="length"/> bytes.</summary>
+        public void Observe(ReadOnlySpan<byte> copy, int offset, long length)
+        {
+            bool written = copy.ContainsAnyExcept((byte)0);
+            anyWritten |= written;
+            firstWriteIncomplete |= offset == 0 && length <= SecondCopyOffset && (length < RecordSize || !written);
+        }
+
+        /// <summary>Whether no tail record ever completed (when no copy decodes, the tail is then 0).</summary>
+        public readonly bool NoRecordCompleted => firstWriteIncomplete || !anyWritten;
+    }
 
     /// <summary>Persists a new tail into the older copy; durable on return when <paramref name="sync"/>; a failure leaves the file as it was (or, when even that fails, refuses every later write and sync until a reopen).</summary>
     public void Write(ulong tail, bool sync)
