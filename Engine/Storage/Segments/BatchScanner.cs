@@ -130,7 +130,7 @@ internal static class BatchScanner
         }
 
         // Before the first slot store: a full disk must fail the scan, not fault the mapping (F1).
-        index?.ReserveSlots(slot + header.Count);
+        index?.ReserveSlots(slot, slot + header.Count);
         var rules = new BatchRules(header, previousSequence);
         for (uint i = 0; i < header.Count; i++)
         {

@@ -36,21 +36,50 @@ internal sealed class IndexReservation(IStorageFile file, long capacity, bool fr
     // A fresh file holds only zeros, so zeros are what a reservation writes there.
     private static readonly byte[] Zeros = new byte[ChunkBytes];
 
-    // Bytes [0, reserved) are allocated; only the writer moves it.
+    // Bytes below reserved are allocated (from the floor up, in an opened file); only the writer moves it.
     private long reserved;
 
     /// <summary>
-    /// Makes sure the bytes below <paramref name="end"/> are allocated before anything is stored
-    /// into them, reserving up to the next chunk boundary (at most the mapped capacity).
+    /// Makes sure the bytes from <paramref name="start"/> to <paramref name="end"/> are allocated
+    /// before anything is stored into them, reserving up to the next chunk boundary (at most the
+    /// mapped capacity).
     /// </summary>
     /// <exception cref="IOException">The file system could not allocate the space (nothing was stored).</exception>
-    public void Reserve(long end)
+    public void Reserve(long start, long end)
     {
-        if (end > reserved)
+        if (end <= reserved)
         {
-            Extend(Math.Min(capacity, (end + ChunkBytes - 1) / ChunkBytes * ChunkBytes));
+            return;
+        }
+
+        if (!fresh && reserved == 0)
+        {
+            // An opened file: the first store after the open sets the floor, from its page. Below
+            // it lie only the header and slots read from the file, on pages allocated when they
+            // were first written (recovery stepping back stores only over such slots); re-writing
+            // them would make every open cost the whole index.
+            reserved = start / PageBytes * PageBytes;
+        }
+
+        Extend(Math.Min(capacity, (end + ChunkBytes - 1) / ChunkBytes * ChunkBytes));
+    }
+
+    /// <summary>
+    /// Makes sure the header's page is allocated before the header is stored: a fresh file reserves
+    /// it like any bytes; in an opened file it is allocated already (its header was read from it),
+    /// and reserving it there would set the floor below every slot.
+    /// </summary>
+    /// <exception cref="IOException">The file system could not allocate the space (nothing was stored).</exception>
+    public void ReserveHeader(int headerBytes)
+    {
+        if (fresh)
+        {
+            Reserve(0, headerBytes);
         }
     }
+
+    // The unit a file system allocates in (and the index file is sized in).
+    private const long PageBytes = 4096;
 
     /// <summary>Writes the bytes from the reserved end to <paramref name="target"/>: zeros into a fresh file, else the bytes already there.</summary>
     private void Extend(long target)

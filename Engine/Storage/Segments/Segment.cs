@@ -140,7 +140,7 @@ internal sealed class Segment
         long slot = count;
 
         // Before the record, so a full disk fails the batch while there is nothing to undo (F1).
-        index.ReserveSlots(slot + entries.Length);
+        index.ReserveSlots(slot, slot + entries.Length);
         using (SpanOwner<byte> record = SpanOwner<byte>.Allocate((int)length))
         {
             SegmentFormat.WriteBatch(record.Span, entries, durable: sync);

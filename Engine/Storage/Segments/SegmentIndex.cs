@@ -219,13 +219,14 @@ internal sealed unsafe class SegmentIndex : IDisposable
     public bool IsSlotEmpty(long i) => IndexFormat.IsEmpty(SlotBytes(i));
 
     /// <summary>
-    /// Allocates the file space of the slots below <paramref name="slotEnd"/> (and a chunk ahead)
-    /// before they are stored, so that a full disk is an <see cref="IOException"/> here and never
-    /// a SIGBUS in the store (see <see cref="IndexReservation"/>). The writer calls it before a
-    /// batch's slots are stored.
+    /// Allocates the file space of the slots from <paramref name="slotStart"/> below
+    /// <paramref name="slotEnd"/> (and a chunk ahead) before they are stored, so that a full disk
+    /// is an <see cref="IOException"/> here and never a SIGBUS in the store (see
+    /// <see cref="IndexReservation"/>). The writer calls it before a batch's slots are stored.
     /// </summary>
     /// <exception cref="IOException">The space could not be allocated; nothing was stored.</exception>
-    public void ReserveSlots(long slotEnd) => Reservation.Reserve(IndexFormat.HeaderSize + (slotEnd * IndexFormat.SlotSize));
+    public void ReserveSlots(long slotStart, long slotEnd) =>
+        Reservation.Reserve(IndexFormat.HeaderSize + (slotStart * IndexFormat.SlotSize), IndexFormat.HeaderSize + (slotEnd * IndexFormat.SlotSize));
 
     /// <summary>The writable index's reservation (a read-only index is never stored into).</summary>
     private IndexReservation Reservation => reservation ?? throw new InvalidOperationException($"'{file.Path}' was opened read-only.");
@@ -239,7 +240,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
     {
         if (to > from)
         {
-            ReserveSlots(to);
+            ReserveSlots(from, to);
             NativeMemory.Clear(slots + (from * IndexFormat.SlotSize), (nuint)((to - from) * IndexFormat.SlotSize));
         }
     }
@@ -286,7 +287,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// <summary>Encodes <paramref name="value"/> into the mapped header and remembers it.</summary>
     private void WriteHeader(IndexFormat.Header value)
     {
-        Reservation.Reserve(IndexFormat.HeaderSize);
+        Reservation.ReserveHeader(IndexFormat.HeaderSize);
         header = value;
         IndexFormat.WriteHeader(new Span<byte>(map.Pointer, IndexFormat.HeaderSize), value);
     }
