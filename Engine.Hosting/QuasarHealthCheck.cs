@@ -3,11 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Quasar.Hosting;
 
 /// <summary>
-/// The health of the hosted consumers: Unhealthy when a consumer's worker died while the host was
-/// running, Degraded when a consumer's <see cref="Consumer.Lag"/> exceeds
-/// <see cref="LagThreshold"/>, else Healthy. Register it with
-/// <c>services.AddHealthChecks().AddTypeActivatedCheck&lt;QuasarHealthCheck&gt;("quasar", 1000L)</c>
-/// or <c>AddCheck&lt;QuasarHealthCheck&gt;</c> for the default threshold.
+/// The health of the hosted consumers: failed (the registration's failure status, Unhealthy by
+/// default) when a consumer's worker died while the host was running, Degraded when a consumer's
+/// <see cref="Consumer.Lag"/> exceeds <see cref="LagThreshold"/>, else Healthy. Register it with
+/// <c>services.AddHealthChecks().AddQuasar()</c> (<see cref="QuasarHealthChecksBuilderExtensions"/>).
 /// </summary>
 public sealed class QuasarHealthCheck : IHealthCheck
 {
@@ -37,6 +36,7 @@ public sealed class QuasarHealthCheck : IHealthCheck
     /// <inheritdoc />
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
         Dictionary<string, object> data = [];
         List<string> dead = [];
         List<string> lagging = [];
@@ -58,7 +58,7 @@ public sealed class QuasarHealthCheck : IHealthCheck
         }
 
         HealthCheckResult result =
-            dead.Count > 0 ? HealthCheckResult.Unhealthy(string.Join("; ", dead), data: data)
+            dead.Count > 0 ? new HealthCheckResult(context.Registration.FailureStatus, string.Join("; ", dead), data: data)
             : lagging.Count > 0 ? HealthCheckResult.Degraded($"{string.Join("; ", lagging)} (threshold {LagThreshold})", data: data)
             : HealthCheckResult.Healthy($"{consumers.Count} consumers running", data);
         return Task.FromResult(result);

@@ -68,5 +68,21 @@ internal sealed class QuasarOptionsValidator(IEnumerable<ConsumerRegistration> c
         {
             failures.Add($"{field}.{nameof(QuasarQueueOptions.Threshold)} must not be negative; got {settings.Threshold}.");
         }
+
+        if (settings.MaxAge < TimeSpan.Zero)
+        {
+            failures.Add($"{field}.{nameof(QuasarQueueOptions.MaxAge)} must not be negative; got {settings.MaxAge}.");
+        }
+
+        if (settings.MaxBytes < 0)
+        {
+            failures.Add($"{field}.{nameof(QuasarQueueOptions.MaxBytes)} must not be negative; got {settings.MaxBytes}.");
+        }
+
+        // A limit with no cleaner to apply it would silently keep everything.
+        if ((settings.MaxAge > TimeSpan.Zero || settings.MaxBytes > 0) && settings.CleanInterval == TimeSpan.Zero)
+        {
+            failures.Add($"{field}.{nameof(QuasarQueueOptions.MaxAge)} and {nameof(QuasarQueueOptions.MaxBytes)} need {field}.{nameof(QuasarQueueOptions.CleanInterval)} above zero (no cleaner runs without it).");
+        }
     }
 }

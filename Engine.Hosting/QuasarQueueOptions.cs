@@ -15,6 +15,20 @@ public sealed class QuasarQueueOptions
     /// <summary>Above this many entries the cleaner deletes regardless of consumers (<see cref="QueueOptions.CleanThreshold"/>); zero: off.</summary>
     public long Threshold { get; set; }
 
+    /// <summary>
+    /// Entries older than this are deleted whatever the consumers' positions
+    /// (<see cref="QueueOptions.CleanMaxAge"/>; configuration: <c>"00:10:00"</c>); zero: off.
+    /// Needs <see cref="CleanInterval"/> above zero.
+    /// </summary>
+    public TimeSpan MaxAge { get; set; }
+
+    /// <summary>
+    /// While the queue's entries take more than this many bytes, the oldest are deleted whatever the
+    /// consumers' positions (<see cref="QueueOptions.CleanMaxBytes"/>); zero: off. Needs
+    /// <see cref="CleanInterval"/> above zero.
+    /// </summary>
+    public long MaxBytes { get; set; }
+
     /// <summary>The prefix in effect for the queue named <paramref name="name"/>.</summary>
     internal string PrefixFor(string name) => string.IsNullOrEmpty(Prefix) ? name : Prefix;
 }

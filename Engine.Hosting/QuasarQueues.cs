@@ -25,6 +25,8 @@ public sealed class QuasarQueues : IAsyncDisposable
                 CleanInterval = settings.CleanInterval,
                 CleanRetention = settings.Retention,
                 CleanThreshold = settings.Threshold,
+                CleanMaxAge = settings.MaxAge,
+                CleanMaxBytes = settings.MaxBytes,
             });
             DeadLetterLedger dead = new(Ledger.Open(db, new LedgerOptions { Prefix = prefix + DeadLetterLedger.Suffix }));
             queues.Add(name, new Opened(queue, queue.CreateProducer(new ProducerOptions()), dead));

@@ -30,7 +30,8 @@ public static class QuasarServiceCollectionExtensions
     /// <summary>
     /// <see cref="AddQuasar(IServiceCollection, Action{QuasarOptions})"/> with the options bound
     /// from <paramref name="section"/> (keys <c>Directory</c>, <c>SyncWrites</c>,
-    /// <c>SegmentSize</c>, <c>Queues:&lt;name&gt;:Prefix|CleanInterval|Retention|Threshold</c>).
+    /// <c>SegmentSize</c>, <c>Queues:&lt;name&gt;:Prefix|CleanInterval|Retention|Threshold|MaxAge|MaxBytes</c>;
+    /// a TimeSpan as <c>"00:10:00"</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="section">The configuration section, for example <c>configuration.GetSection("Quasar")</c>.</param>

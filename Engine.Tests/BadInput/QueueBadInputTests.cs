@@ -16,6 +16,8 @@ public sealed class QueueBadInputTests : IDisposable
         ["LedgerLimit -1"] = new() { Prefix = "q", LedgerLimit = -1 },
         ["CleanRetention -1"] = new() { Prefix = "q", CleanRetention = -1 },
         ["CleanThreshold long.MinValue"] = new() { Prefix = "q", CleanThreshold = long.MinValue },
+        ["CleanMaxAge -1 tick"] = new() { Prefix = "q", CleanMaxAge = -TimeSpan.FromTicks(1) },
+        ["CleanMaxBytes -1"] = new() { Prefix = "q", CleanMaxBytes = -1 },
         ["CleanInterval -1 tick"] = new() { Prefix = "q", CleanInterval = -TimeSpan.FromTicks(1) },
         // Beyond what a .NET timer can wait: refused before the ledger and table are created.
         ["CleanInterval TimeSpan.MaxValue"] = new() { Prefix = "q", CleanInterval = TimeSpan.MaxValue },

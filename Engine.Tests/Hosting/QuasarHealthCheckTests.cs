@@ -13,7 +13,7 @@ public sealed class QuasarHealthCheckTests
         {
             services.AddConsumer<StopAwareHandler>(QuasarHost.Queue, "worker");
             services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore);
-            services.AddHealthChecks().AddTypeActivatedCheck<QuasarHealthCheck>("quasar", 2L);
+            services.AddHealthChecks().AddQuasar(lagThreshold: 2);
         });
 
     private static async Task<HealthStatus> StatusAsync(IHost host) =>

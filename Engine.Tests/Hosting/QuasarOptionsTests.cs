@@ -53,6 +53,30 @@ public sealed class QuasarOptionsTests
     }
 
     [Fact]
+    public async Task A_negative_MaxAge_fails_the_start_naming_the_field()
+    {
+        OptionsValidationException e = await QueueFailsAsync(new QuasarQueueOptions { CleanInterval = TimeSpan.FromMinutes(1), MaxAge = TimeSpan.FromSeconds(-1) });
+
+        Assert.Contains("Queues[orders].MaxAge", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_negative_MaxBytes_fails_the_start_naming_the_field()
+    {
+        OptionsValidationException e = await QueueFailsAsync(new QuasarQueueOptions { CleanInterval = TimeSpan.FromMinutes(1), MaxBytes = -1 });
+
+        Assert.Contains("Queues[orders].MaxBytes", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_retention_limit_without_a_CleanInterval_fails_the_start_naming_CleanInterval()
+    {
+        OptionsValidationException e = await QueueFailsAsync(new QuasarQueueOptions { MaxAge = TimeSpan.FromMinutes(10) });
+
+        Assert.Contains("Queues[orders].CleanInterval", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_consumer_of_an_unknown_queue_fails_the_start_naming_it()
     {
         using var dir = new TempDirectory();
@@ -80,6 +104,9 @@ public sealed class QuasarOptionsTests
             ["Quasar:Directory"] = dir.Path,
             ["Quasar:Queues:orders:Prefix"] = "shop.orders",
             ["Quasar:Queues:orders:Retention"] = "10",
+            ["Quasar:Queues:orders:CleanInterval"] = "00:00:30",
+            ["Quasar:Queues:orders:MaxAge"] = "00:10:00",
+            ["Quasar:Queues:orders:MaxBytes"] = "1048576",
         }).Build();
         ServiceCollection services = new();
         services.AddQuasar(configuration.GetSection("Quasar"));
@@ -89,6 +116,9 @@ public sealed class QuasarOptionsTests
 
         Assert.Equal(["orders"], queues.Names);
         Assert.Same(queues.GetQueue("orders"), provider.GetRequiredKeyedService<Queue>("orders"));
-        Assert.Equal(10, provider.GetRequiredService<IOptions<QuasarOptions>>().Value.Queues["orders"].Retention);
+        QuasarQueueOptions orders = provider.GetRequiredService<IOptions<QuasarOptions>>().Value.Queues["orders"];
+        Assert.Equal(10, orders.Retention);
+        Assert.Equal(TimeSpan.FromMinutes(10), orders.MaxAge);
+        Assert.Equal(1048576, orders.MaxBytes);
     }
 }

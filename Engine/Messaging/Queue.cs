@@ -34,7 +34,7 @@ public sealed class Queue : IDisposable, IAsyncDisposable
     /// <param name="options">The queue's options.</param>
     /// <returns>The open queue.</returns>
     /// <exception cref="ArgumentException">The prefix is invalid or longer than 98 characters.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A negative cache, limit, retention, threshold or interval, or an interval longer than about 49.7 days (the longest timer).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative cache, limit, retention, threshold, max age, max bytes or interval, or an interval longer than about 49.7 days (the longest timer).</exception>
     /// <exception cref="InvalidOperationException">The ledger's or table's prefix is open on <paramref name="db"/>.</exception>
     public static Queue Open(Db db, QueueOptions options)
     {
@@ -50,6 +50,8 @@ public sealed class Queue : IDisposable, IAsyncDisposable
         TimerLimit.ThrowIfBeyond(options.CleanInterval, nameof(options.CleanInterval), nameof(options)); // before any store is opened
         ArgumentOutOfRangeException.ThrowIfNegative(options.CleanRetention, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.CleanThreshold, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.CleanMaxAge, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.CleanMaxBytes, nameof(options));
         db.ThrowIfOpen(options.Prefix + ":t"); // else the ledger would be created, then the table refused
         Ledger ledger = Ledger.Open(db, new LedgerOptions { Prefix = options.Prefix + ":l", Cache = options.LedgerCache, Limit = options.LedgerLimit });
         Table? table = null;
@@ -61,6 +63,8 @@ public sealed class Queue : IDisposable, IAsyncDisposable
                 {
                     Retention = options.CleanRetention,
                     Threshold = options.CleanThreshold,
+                    MaxAge = options.CleanMaxAge,
+                    MaxBytes = options.CleanMaxBytes,
                     Interval = options.CleanInterval,
                     Tables = [table],
                     Errors = options.CleanErrors,

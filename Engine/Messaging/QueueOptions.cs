@@ -21,6 +21,21 @@ public sealed record QueueOptions
     /// <summary>The cleaner's <see cref="CleanerOptions.Threshold"/>.</summary>
     public long CleanThreshold { get; init; }
 
+    /// <summary>
+    /// The cleaner's <see cref="CleanerOptions.MaxAge"/>: entries older than this are deleted whatever
+    /// the consumers' positions (zero: off; Kafka's <c>retention.ms</c>, JetStream's <c>MaxAge</c>).
+    /// Needs <see cref="CleanInterval"/> above zero to take effect. Not negative.
+    /// </summary>
+    public TimeSpan CleanMaxAge { get; init; }
+
+    /// <summary>
+    /// The cleaner's <see cref="CleanerOptions.MaxBytes"/>: while the ledger's entries take more than
+    /// this many bytes, the oldest are deleted whatever the consumers' positions (zero: off; Kafka's
+    /// <c>retention.bytes</c>, JetStream's <c>MaxBytes</c>). Needs <see cref="CleanInterval"/> above
+    /// zero to take effect. Not negative.
+    /// </summary>
+    public long CleanMaxBytes { get; init; }
+
     /// <summary>The cleaner's <see cref="CleanerOptions.Interval"/>; zero: no cleaner. Not negative.</summary>
     public TimeSpan CleanInterval { get; init; }
 

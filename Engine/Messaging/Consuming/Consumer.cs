@@ -245,9 +245,6 @@ public sealed partial class Consumer : IAsyncDisposable, IAttachment
     /// <summary>The ledger it consumes.</summary>
     internal Ledger Ledger => ledger;
 
-    /// <summary>The first position last written to the table (what the lag gauge counts from; <see cref="Lag"/> counts from <see cref="Position"/>).</summary>
-    internal ulong PersistedFirst => progress?.PersistedFirst ?? 0;
-
     /// <summary>
     /// Queues a mark of <paramref name="sequence"/> (with <paramref name="cumulative"/>, of every
     /// delivered entry up to it). <paramref name="ack"/> gets null once the mark is persisted (later

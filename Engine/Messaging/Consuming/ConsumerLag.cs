@@ -5,15 +5,18 @@ using Quasar.Diagnostics;
 namespace Quasar;
 
 /// <summary>
-/// The <c>quasar.consumer.lag</c> gauge: for each live named consumer, the number of entries in
-/// its ledger after its first stored position (tags <c>consumer</c> and <c>ledger</c>).
+/// The <c>quasar.consumer.lag</c> gauge: for each live named consumer, its <see cref="Consumer.Lag"/>
+/// (tags <c>consumer</c> and <c>ledger</c>). One definition of lag: a dashboard reading the gauge
+/// and a health check reading <see cref="Consumer.Lag"/> see the same number, counted from
+/// <see cref="Consumer.Position"/> (marks applied, held ones included), not from what the table
+/// last persisted, which trails it by up to <see cref="ConsumerOptions.Skip"/> marks.
 /// </summary>
 internal static class ConsumerLag
 {
     private static readonly ConcurrentDictionary<Consumer, byte> Live = new();
 
     private static readonly ObservableGauge<long> Gauge = QuasarMetrics.Meter.CreateObservableGauge(
-        "quasar.consumer.lag", Observe, "{entry}", "Entries after each named consumer's first stored position.");
+        "quasar.consumer.lag", Observe, "{entry}", "Entries above each named consumer's position: delivered but unmarked, and not yet delivered.");
 
     public static void Track(Consumer consumer)
     {
@@ -30,7 +33,7 @@ internal static class ConsumerLag
             long lag;
             try
             {
-                lag = consumer.Ledger.CountAfter(consumer.PersistedFirst);
+                lag = consumer.Lag;
             }
             catch (ObjectDisposedException)
             {
