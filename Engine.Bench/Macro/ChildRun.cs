@@ -30,7 +30,8 @@ public static class ChildRun
         "quasar" => new QuasarEngine(),
         "fasterlog" => new FasterLogEngine(),
         "sqlite" => new SqliteEngine(),
-        _ => throw new ArgumentException($"unknown engine '{name}' (quasar, fasterlog, sqlite)", nameof(name)),
+        "lmdb" => new LmdbEngine(),
+        _ => throw new ArgumentException($"unknown engine '{name}' (quasar, fasterlog, sqlite, lmdb)", nameof(name)),
     };
 
     /// <summary>The child's entry point (<c>Engine.Bench macro-child ...</c>).</summary>

@@ -7,7 +7,7 @@ namespace Quasar.Bench.Macro;
 
 /// <summary>
 /// The macro workloads of BENCH.md, our engine side by side with its peers.
-/// Usage: <c>macro [--quick] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits]</c>.
+/// Usage: <c>macro [--quick] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits]</c>.
 /// <para>
 /// The parent measures the machine's limits, then for each workload runs the engines alternately
 /// (rep 1: A B C, rep 2: A B C, ...), every measured run in a fresh child process
@@ -19,7 +19,7 @@ namespace Quasar.Bench.Macro;
 public static class MacroRunner
 {
     private static readonly string[] AllWorkloads = [.. WorkloadRegistry.All.Select(w => w.Name)];
-    private static readonly string[] AllEngines = ["quasar", "fasterlog", "sqlite"];
+    private static readonly string[] AllEngines = ["quasar", "fasterlog", "sqlite", "lmdb"];
 
     public static int Run(string[] args)
     {
@@ -34,7 +34,7 @@ public static class MacroRunner
         TimeSpan timeout = quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(15);
         if (reps < 1 || workloads.Except(AllWorkloads).Any() || engines.Except(AllEngines).Any())
         {
-            Console.Error.WriteLine("usage: macro [--quick] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits]");
+            Console.Error.WriteLine("usage: macro [--quick] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits]");
             return 2;
         }
 
@@ -45,6 +45,7 @@ public static class MacroRunner
             $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads), {reps} rep(s){(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
         Console.WriteLine(header);
 
+        engines = [.. engines.Where(Runnable)];
         MachineLimits? limits = null;
         if (!args.Contains("--no-limits"))
         {
@@ -92,6 +93,18 @@ public static class MacroRunner
         Console.WriteLine();
         Console.WriteLine(Report.Markdown(rows, limits, header.TrimStart('#', ' ')));
         return 0;
+    }
+
+    /// <summary>False, saying why on one line, for a peer that cannot run here (LMDB without its native library).</summary>
+    private static bool Runnable(string engine)
+    {
+        string? problem = engine == "lmdb" ? Engines.LmdbNative.Unavailable : null;
+        if (problem is not null)
+        {
+            Console.WriteLine($"# skipping the {engine} peer: {problem}");
+        }
+
+        return problem is null;
     }
 
     private static string[] List(string? option, string[] all, bool upper) =>
