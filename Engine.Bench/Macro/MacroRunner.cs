@@ -7,7 +7,7 @@ namespace Quasar.Bench.Macro;
 
 /// <summary>
 /// The macro workloads of BENCH.md, our engine side by side with its peers.
-/// Usage: <c>macro [--quick] [--cold | --both] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits]</c>.
+/// Usage: <c>macro [--quick] [--cold | --both] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]</c>.
 /// <para>
 /// The parent measures the machine's limits, then for each workload runs the engines alternately
 /// (rep 1: A B C, rep 2: A B C, ...), every measured run in a fresh child process
@@ -19,7 +19,7 @@ namespace Quasar.Bench.Macro;
 /// <c>--cold</c> measures cold instead of warm (<see cref="ChildRun"/>: no warm-up; for W3, W4 and
 /// W6 a loader child makes the store first, and the measured child then starts with nothing of the
 /// engine compiled); <c>--both</c> measures both, warm then cold for each engine in each rep, and
-/// reports them side by side.
+/// reports them side by side. <c>--svg DIR</c> also writes the charts (Charts/) into DIR.
 /// </para>
 /// </summary>
 public static class MacroRunner
@@ -35,6 +35,7 @@ public static class MacroRunner
         string[] starts = args.Contains("--both") ? [Result.WarmStart, Result.ColdStart]
             : args.Contains("--cold") ? [Result.ColdStart]
             : [Result.WarmStart];
+        string? svg = Options.Get(args, "--svg");
         int reps = int.Parse(Options.Get(args, "--reps") ?? (quick ? "2" : "5"), CultureInfo.InvariantCulture);
         string root = Options.Get(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "quasar-bench");
         int entries = quick ? 100_000 : 1_000_000;
@@ -43,7 +44,7 @@ public static class MacroRunner
         TimeSpan timeout = quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(15);
         if (reps < 1 || workloads.Except(AllWorkloads).Any() || engines.Except(AllEngines).Any())
         {
-            Console.Error.WriteLine("usage: macro [--quick] [--cold | --both] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits]");
+            Console.Error.WriteLine("usage: macro [--quick] [--cold | --both] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]");
             return 2;
         }
 
@@ -103,6 +104,14 @@ public static class MacroRunner
 
         Console.WriteLine();
         Console.WriteLine(Report.Markdown(rows, limits, header.TrimStart('#', ' ')));
+        if (svg is not null)
+        {
+            foreach (string file in Charts.ReportCharts.Write(svg, rows))
+            {
+                Console.WriteLine($"# chart {file}");
+            }
+        }
+
         return 0;
     }
 
