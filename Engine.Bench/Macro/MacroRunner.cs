@@ -7,13 +7,19 @@ namespace Quasar.Bench.Macro;
 
 /// <summary>
 /// The macro workloads of BENCH.md, our engine side by side with its peers.
-/// Usage: <c>macro [--quick] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits]</c>.
+/// Usage: <c>macro [--quick] [--cold | --both] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]</c>.
 /// <para>
 /// The parent measures the machine's limits, then for each workload runs the engines alternately
 /// (rep 1: A B C, rep 2: A B C, ...), every measured run in a fresh child process
 /// (<see cref="ChildRun"/>) and a fresh directory, deleted afterwards. It prints one
 /// <c>run ...</c> line per child as it finishes, then one aggregated line per (workload, engine),
 /// one <c>ratio ...</c> line per peer and a Markdown table.
+/// </para>
+/// <para>
+/// <c>--cold</c> measures cold instead of warm (<see cref="ChildRun"/>: no warm-up; for W3, W4 and
+/// W6 a loader child makes the store first, and the measured child then starts with nothing of the
+/// engine compiled); <c>--both</c> measures both, warm then cold for each engine in each rep, and
+/// reports them side by side. <c>--svg DIR</c> also writes the charts (Charts/) into DIR.
 /// </para>
 /// </summary>
 public static class MacroRunner
@@ -26,6 +32,10 @@ public static class MacroRunner
         bool quick = args.Contains("--quick");
         string[] workloads = List(Options.Get(args, "--workloads"), AllWorkloads, upper: true);
         string[] engines = List(Options.Get(args, "--engines"), AllEngines, upper: false);
+        string[] starts = args.Contains("--both") ? [Result.WarmStart, Result.ColdStart]
+            : args.Contains("--cold") ? [Result.ColdStart]
+            : [Result.WarmStart];
+        string? svg = Options.Get(args, "--svg");
         int reps = int.Parse(Options.Get(args, "--reps") ?? (quick ? "2" : "5"), CultureInfo.InvariantCulture);
         string root = Options.Get(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "quasar-bench");
         int entries = quick ? 100_000 : 1_000_000;
@@ -34,7 +44,7 @@ public static class MacroRunner
         TimeSpan timeout = quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(15);
         if (reps < 1 || workloads.Except(AllWorkloads).Any() || engines.Except(AllEngines).Any())
         {
-            Console.Error.WriteLine("usage: macro [--quick] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits]");
+            Console.Error.WriteLine("usage: macro [--quick] [--cold | --both] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]");
             return 2;
         }
 
@@ -42,7 +52,7 @@ public static class MacroRunner
         string header = string.Create(
             CultureInfo.InvariantCulture,
             $"# quasar macro benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z; {CpuModel()}, {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; " +
-            $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads), {reps} rep(s){(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
+            $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads), {reps} rep(s), {string.Join(" and ", starts)}{(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
         Console.WriteLine(header);
 
         engines = [.. engines.Where(Runnable)];
@@ -60,13 +70,16 @@ public static class MacroRunner
             string[] running = engines.Where(e => WorkloadRegistry.Get(workload).RunsOn(ChildRun.CreateEngine(e))).ToArray();
             for (int rep = 1; rep <= reps; rep++)
             {
-                foreach (string engine in running)
+                foreach ((string start, string engine) in starts.SelectMany(start => running.Select(engine => (start, engine))))
                 {
-                    string directory = Path.Combine(root, $"{workload}-{engine}-{rep}-{Guid.NewGuid():N}");
-                    var spec = new ChildSpec(workload, engine, workload == "W2" ? durableEntries : entries, directory, reads, Seed: 42 + rep);
+                    string directory = Path.Combine(root, $"{workload}-{engine}-{start}-{rep}-{Guid.NewGuid():N}");
+                    var spec = new ChildSpec(workload, engine, workload == "W2" ? durableEntries : entries, directory, reads, Seed: 42 + rep)
+                    {
+                        Cold = start == Result.ColdStart,
+                    };
                     try
                     {
-                        Result result = ChildRun.Launch(spec, timeout);
+                        Result result = RunOne(spec, timeout);
                         results.Add(result);
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run rep={rep} {result}"));
                     }
@@ -92,6 +105,14 @@ public static class MacroRunner
 
         Console.WriteLine();
         Console.WriteLine(Report.Markdown(rows, limits, header.TrimStart('#', ' ')));
+        if (svg is not null)
+        {
+            foreach (string file in Charts.ReportCharts.Write(svg, rows))
+            {
+                Console.WriteLine($"# chart {file}");
+            }
+        }
+
         return 0;
     }
 
@@ -105,6 +126,20 @@ public static class MacroRunner
         }
 
         return problem is null;
+    }
+
+    /// <summary>
+    /// One measured child; in cold mode a workload that needs a loaded store first gets it from a
+    /// loader child in the same directory, so the measured process starts with no engine code compiled.
+    /// </summary>
+    private static Result RunOne(ChildSpec spec, TimeSpan timeout)
+    {
+        if (spec.Cold && WorkloadRegistry.Get(spec.Workload).LoadsFirst)
+        {
+            _ = ChildRun.Launch(spec with { LoadOnly = true }, timeout);
+        }
+
+        return ChildRun.Launch(spec, timeout);
     }
 
     private static string[] List(string? option, string[] all, bool upper) =>
