@@ -99,7 +99,8 @@ public sealed class OrdersEndToEndTests(ITestOutputHelper output)
             early = [.. (await app.PostAllAsync(Orders(50, "early"))).Order()];
             await WaitHandledAsync(first, 50, 20);
             await Bounded.Until(() => first.Count("shipping-held") >= 1, "shipping holds its 21st order");
-            await app.StopAsync();
+            TimeSpan shutdown = await app.StopAsync();
+            output.WriteLine($"shutdown (StopAsync) with a handler in flight, cancelled: {shutdown.TotalMilliseconds:F1} ms");
         }
 
         HandledLog second = new();
