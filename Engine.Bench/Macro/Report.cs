@@ -89,7 +89,7 @@ public static class Report
         {
             (_, bool higherIsBetter, string unit) = Headline(row.Workload);
             string median = Format(row.Headline) + " " + unit;
-            if (row.Workload == "W5")
+            if (row.Workload is "W5" or "W7")
             {
                 median += string.Create(CultureInfo.InvariantCulture, $"; latency p50 {row.Medians["p50_ms"]:0.##} ms, p99 {row.Medians["p99_ms"]:0.##} ms, max {row.Medians["max_ms"]:0.##} ms");
             }
