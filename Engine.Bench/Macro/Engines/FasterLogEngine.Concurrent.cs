@@ -34,9 +34,20 @@ public sealed partial class FasterLogEngine : IConcurrentDurableWorkload
     {
         var tickets = new WrittenTickets(entries);
         using FasterLogScanIterator iterator = log.Scan(log.BeginAddress, log.CommittedUntilAddress);
-        while (iterator.GetNext(out byte[] entry, out int length, out long address))
+        while (true)
         {
-            tickets.Add((ulong)address, entry.AsSpan(0, length));
+            if (iterator.GetNext(out byte[] entry, out int length, out long address))
+            {
+                tickets.Add((ulong)address, entry.AsSpan(0, length));
+            }
+            else if (iterator.Ended)
+            {
+                break;
+            }
+            else
+            {
+                iterator.WaitAsync().AsTask().GetAwaiter().GetResult(); // a page that is no longer in memory: wait for its read
+            }
         }
 
         tickets.ThrowIfIncomplete();
