@@ -41,10 +41,11 @@ public static class MacroRunner
         int entries = quick ? 100_000 : 1_000_000;
         int durableEntries = quick ? 2_000 : 20_000;
         int reads = quick ? 20_000 : 100_000;
+        int concurrentEntries = quick ? 10_000 : 100_000;
         TimeSpan timeout = quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(15);
         if (reps < 1 || workloads.Except(AllWorkloads).Any() || engines.Except(AllEngines).Any())
         {
-            Console.Error.WriteLine("usage: macro [--quick] [--cold | --both] [--workloads W1,...,W6] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]");
+            Console.Error.WriteLine("usage: macro [--quick] [--cold | --both] [--workloads W1,...,W7] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]");
             return 2;
         }
 
@@ -52,7 +53,7 @@ public static class MacroRunner
         string header = string.Create(
             CultureInfo.InvariantCulture,
             $"# quasar macro benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z; {CpuModel()}, {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; " +
-            $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads), {reps} rep(s), {string.Join(" and ", starts)}{(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
+            $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads, W7 {concurrentEntries:N0}), {reps} rep(s), {string.Join(" and ", starts)}{(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
         Console.WriteLine(header);
 
         engines = [.. engines.Where(Runnable)];
@@ -73,7 +74,7 @@ public static class MacroRunner
                 foreach ((string start, string engine) in starts.SelectMany(start => running.Select(engine => (start, engine))))
                 {
                     string directory = Path.Combine(root, $"{workload}-{engine}-{start}-{rep}-{Guid.NewGuid():N}");
-                    var spec = new ChildSpec(workload, engine, workload == "W2" ? durableEntries : entries, directory, reads, Seed: 42 + rep)
+                    var spec = new ChildSpec(workload, engine, workload switch { "W2" => durableEntries, "W7" => concurrentEntries, _ => entries }, directory, reads, Seed: 42 + rep)
                     {
                         Cold = start == Result.ColdStart,
                     };

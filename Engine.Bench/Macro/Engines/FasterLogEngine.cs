@@ -12,7 +12,7 @@ namespace Quasar.Bench.Macro.Engines;
 /// = scan iterator. It has no lookup by sequence: W6 reads by logical address, taken from
 /// <c>Enqueue</c>'s return values while the store was loaded (entry i+1 at <c>addresses[i]</c>).
 /// </summary>
-public sealed class FasterLogEngine : IEngineWorkloads
+public sealed partial class FasterLogEngine : IEngineWorkloads
 {
     /// <summary>Logical address of each sequence (index = sequence - 1), recorded by the last <see cref="Append"/>.</summary>
     private long[]? addresses;
@@ -28,6 +28,7 @@ public sealed class FasterLogEngine : IEngineWorkloads
         "W3" => "reopened (recover latest commit), Scan(Begin, Tail).GetNext (copy per entry)",
         "W4" => "new FasterLog (recover latest commit) + TailAddress, page cache warm",
         "W6" => "reopened; ReadAsync(address) with the addresses Enqueue returned during the (untimed) load",
+        "W7" => "tasks awaiting EnqueueAsync + WaitForCommitAsync per entry; AutoCommit (a commit per enqueue, run one after another); device files O_SYNC",
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
 

@@ -8,9 +8,9 @@ namespace Quasar.Bench.Macro.Engines;
 /// LMDB (native C, LMDB 1.0.1 built from LightningDB's sources, see <see cref="LmdbNative"/>)
 /// through LightningDB: one environment per directory, its unnamed database, keys the sequence as
 /// 8 bytes big-endian (so key order is sequence order) put with MDB_APPEND, one write transaction
-/// per batch, no WRITEMAP (commits write pages with pwrite).
+/// per batch, no WRITEMAP (commits write pages with pwrite). W7 is in LmdbEngine.Concurrent.cs.
 /// </summary>
-public sealed class LmdbEngine : IEngineWorkloads
+public sealed partial class LmdbEngine : IEngineWorkloads
 {
     /// <summary>
     /// The map's size limit: address space only (the file grows as pages are used, and only
@@ -28,10 +28,11 @@ public sealed class LmdbEngine : IEngineWorkloads
     public string Mode(string workload) => workload switch
     {
         "W1" => "MDB_NOSYNC, one write txn per 1000 (MDB_APPEND), one forced mdb_env_sync at the end; no compression",
-        "W2" => "default sync: each commit of a write txn of 10 (MDB_APPEND) fdatasyncs the data pages, then the meta page",
+        "W2" => "default sync: each commit of a write txn of 10 (MDB_APPEND) fdatasyncs the data pages, then writes the meta page O_DSYNC",
         "W3" => "reopened env (page cache warm), one read txn, cursor First/Next over all (zero-copy spans into the map)",
         "W4" => "mdb_env_open + read txn + cursor Last (key = Head), page cache warm",
         "W6" => "reopened env, one read txn for all reads, mdb_get(random key) (zero-copy span into the map)",
+        "W7" => "a thread per writer, each write a write txn of 1 entry (MDB_APPEND) with default sync (per commit: fdatasync of the data pages, then an O_DSYNC meta page write); one writer at a time (LMDB's writer lock)",
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
 

@@ -19,6 +19,7 @@ public sealed partial class QuasarEngine : IEngineWorkloads
         "W4" => "Db.Open + Ledger.Open (Cache 0) + Length, page cache warm",
         "W5" => "Queue, SyncWrites off, producer Batch 2500 -> named consumer Window 5000, Skip 2500",
         "W6" => "reopened (page cache warm), Cache 0, Read(random, 1)",
+        "W7" => "one Producer (Batch = writers, Timeout 0) with SyncWrites; tasks await WriteAsync(payload), which assigns the sequence; each batch is one Ledger.Write: one write + one fdatasync (group commit)",
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
 

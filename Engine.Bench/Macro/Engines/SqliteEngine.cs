@@ -8,7 +8,7 @@ namespace Quasar.Bench.Macro.Engines;
 /// <c>entries (seq INTEGER PRIMARY KEY, payload BLOB)</c>, WAL, one transaction per batch,
 /// prepared commands, no connection pooling (so every open is a real open).
 /// </summary>
-public sealed class SqliteEngine : IEngineWorkloads
+public sealed partial class SqliteEngine : IEngineWorkloads
 {
     public string Name => "sqlite";
 
@@ -21,6 +21,7 @@ public sealed class SqliteEngine : IEngineWorkloads
         "W3" => "new connection (page cache warm), SELECT seq, payload WHERE seq >= ? ORDER BY seq LIMIT 1000",
         "W4" => "open connection + SELECT max(seq), page cache warm",
         "W6" => "new connection, prepared SELECT payload WHERE seq = ?",
+        "W7" => "WAL, synchronous=FULL; a thread and connection per writer, each write a BEGIN IMMEDIATE transaction of 1 row (seq assigned by SQLite); writers wait on the write lock via busy_timeout",
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
 

@@ -10,7 +10,7 @@ namespace Quasar.Bench.Macro.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>The name used by <c>--workloads</c> and in every output line (W1..W6).</summary>
+    /// <summary>The name used by <c>--workloads</c> and in every output line (W1..W7).</summary>
     public abstract string Name { get; }
 
     /// <summary>The headline metric, whether more is better, and its unit for the report.</summary>
