@@ -91,6 +91,7 @@ public static class QuasarServiceCollectionExtensions
                 SegmentSize = options.SegmentSize,
                 TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
                 Logger = provider.GetService<ILoggerFactory>()?.CreateLogger("Quasar"),
+                FileSystem = options.FileSystem,
             });
         });
         services.TryAddSingleton(provider => new QuasarQueues(provider.GetRequiredService<Db>(), provider.GetRequiredService<IOptions<QuasarOptions>>()));
