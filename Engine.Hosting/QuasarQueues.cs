@@ -29,7 +29,7 @@ public sealed class QuasarQueues : IAsyncDisposable
                 CleanMaxBytes = settings.MaxBytes,
             });
             DeadLetterLedger dead = new(Ledger.Open(db, new LedgerOptions { Prefix = prefix + DeadLetterLedger.Suffix }));
-            queues.Add(name, new Opened(queue, queue.CreateProducer(new ProducerOptions()), dead));
+            queues.Add(name, new Opened(queue, queue.CreateProducer(settings.Producer), dead));
         }
     }
 
@@ -44,7 +44,7 @@ public sealed class QuasarQueues : IAsyncDisposable
 
     /// <summary>The producer shared by everyone writing to the queue named <paramref name="name"/>.</summary>
     /// <param name="name">A key of <see cref="QuasarOptions.Queues"/>.</param>
-    /// <returns>The producer (default <see cref="ProducerOptions"/>).</returns>
+    /// <returns>The producer, with the queue's <see cref="QuasarQueueOptions.Producer"/> options.</returns>
     /// <exception cref="KeyNotFoundException">No queue has that name.</exception>
     public Producer GetProducer(string name) => Find(name).Producer;
 
