@@ -26,6 +26,21 @@ public sealed class TokenIgnoringHandler(HandledLog log, Stuck stuck) : IQuasarH
     }
 }
 
+/// <summary>For the payload "slow" waits for the stop, then finishes the entry anyway (a handler that completes its work when asked to stop).</summary>
+public sealed class FinishingHandler(HandledLog log) : IQuasarHandler
+{
+    public async ValueTask HandleAsync(Entry entry, CancellationToken cancellationToken)
+    {
+        if (entry.Payload.Span.SequenceEqual("slow"u8))
+        {
+            log.Add("started", entry.Sequence);
+            await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        log.Add("handled", entry.Sequence);
+    }
+}
+
 /// <summary>Graceful stop (issue 14): the host's shutdown timeout bounds the stop whatever a handler does, and no mark is lost or invented.</summary>
 public sealed class HostedShutdownTests
 {
@@ -55,5 +70,26 @@ public sealed class HostedShutdownTests
         await QuasarHost.StopAsync(after);
 
         Assert.Equal([written[1]], log.Of(nameof(First))); // the entry handled before the stop stays marked; the abandoned one comes again
+    }
+
+    [Fact]
+    public async Task An_entry_its_handler_finishes_after_the_stop_request_is_marked_and_not_delivered_again()
+    {
+        using var dir = new TempDirectory();
+        HandledLog log = new();
+        IHost before = QuasarHost.Build(dir.Path, log, services => services.AddConsumer<FinishingHandler>(QuasarHost.Queue, "worker"));
+        await before.StartAsync().Within();
+        ulong[] written = await QuasarHost.WriteAsync(before, "slow");
+        await Bounded.Until(() => log.Count("started") >= 1, "the slow entry is in flight");
+        await QuasarHost.StopAsync(before);
+        Assert.Equal(written, log.Of("handled"));
+
+        IHost after = QuasarHost.Build(dir.Path, log, services => services.AddConsumer<RecordingHandler<First>>(QuasarHost.Queue, "worker"));
+        await after.StartAsync().Within();
+        ulong[] late = await QuasarHost.WriteAsync(after, "next");
+        await Bounded.Until(() => log.Count(nameof(First)) >= 1, "the restarted worker handled the new entry");
+        await QuasarHost.StopAsync(after);
+
+        Assert.Equal(late, log.Of(nameof(First)));
     }
 }
