@@ -40,9 +40,10 @@ public sealed class QuasarConsumerOptions
 
     /// <summary>
     /// When the window is full and no mark comes for this long, the consumer dies with
-    /// <see cref="ConsumerDeadlockException"/> and the health check reports the worker dead
-    /// (<see cref="ConsumerOptions.Deadline"/>; zero: never). With the default Window of 1 this
-    /// bounds one entry's handling, retries and backoff included.
+    /// <see cref="ConsumerDeadlockException"/> (<see cref="ConsumerOptions.Deadline"/>; zero: never).
+    /// With the default Window of 1 this limits one entry's handling, retries and backoff included;
+    /// the handler in flight is not cancelled by it: the worker ends, and the health check reports
+    /// it dead, once that handler returns.
     /// </summary>
     public TimeSpan Deadline { get; set; } = Defaults.Deadline;
 
