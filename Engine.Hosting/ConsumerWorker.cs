@@ -7,9 +7,9 @@ namespace Quasar.Hosting;
 /// <summary>
 /// Runs one named consumer: reads it, calls a fresh <typeparamref name="THandler"/> per attempt,
 /// marks each entry once handled or dead-lettered, so one poison entry cannot stall the queue.
-/// Protocol: entries are handled one at a time on the <see cref="ExecuteAsync"/> loop; stopping
-/// cancels the handler's token and the read; disposing the consumer on the way out persists the
-/// marks already queued.
+/// Protocol: entries are handled one at a time on the <see cref="ExecuteAsync"/> loop, each marked
+/// (queued on the consumer's marker) once handled; stopping cancels the handler's token and the
+/// read; disposing the consumer on the way out applies the marks queued and persists those held.
 /// </summary>
 /// <typeparam name="THandler">The handler, resolved from a new scope per attempt.</typeparam>
 internal sealed class ConsumerWorker<THandler>(
@@ -25,7 +25,7 @@ internal sealed class ConsumerWorker<THandler>(
     {
         Queue queue = queues.GetQueue(registration.QueueName);
         DeadLetterLedger deadLetters = queues.DeadLettersOf(registration.QueueName);
-        Consumer consumer = queue.CreateConsumer(new ConsumerOptions { Name = registration.ConsumerName });
+        Consumer consumer = queue.CreateConsumer(registration.Options.ToConsumerOptions(registration.ConsumerName));
         await using (consumer.ConfigureAwait(false))
         {
             registration.Status.Running(consumer);
@@ -34,8 +34,11 @@ internal sealed class ConsumerWorker<THandler>(
                 await foreach (Entry entry in consumer.ReadAllAsync(stoppingToken).ConfigureAwait(false))
                 {
                     await HandleOrDeadLetterAsync(entry, deadLetters, stoppingToken).ConfigureAwait(false);
-                    // Not the stopping token: an entry handled (or dead-lettered) is always marked, so a stop cannot undo it.
-                    await consumer.MarkAsync(entry.Sequence, false, CancellationToken.None).ConfigureAwait(false);
+                    // Queued, not awaited: with Skip above 0 a held mark completes only with a later one, so
+                    // awaiting each would wait forever. A queued mark is applied and persisted even when the
+                    // host stops next (disposing the consumer drains the queue, then writes what is held);
+                    // a failed write kills the consumer, which ends the read below with its error.
+                    consumer.Mark(entry.Sequence);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

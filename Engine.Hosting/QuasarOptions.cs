@@ -1,3 +1,5 @@
+using Quasar.Storage.Files;
+
 namespace Quasar.Hosting;
 
 /// <summary>
@@ -19,4 +21,7 @@ public sealed class QuasarOptions
 
     /// <summary>The queues, by name; a name is also the key under which the queue and its producer are registered.</summary>
     public IDictionary<string, QuasarQueueOptions> Queues { get; } = new Dictionary<string, QuasarQueueOptions>(StringComparer.Ordinal);
+
+    /// <summary>The Db's file system seam (<see cref="DbOptions.FileSystem"/>); tests substitute one that injects faults.</summary>
+    internal IFileSystem? FileSystem { get; set; }
 }

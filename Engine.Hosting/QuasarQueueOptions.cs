@@ -29,6 +29,12 @@ public sealed class QuasarQueueOptions
     /// </summary>
     public long MaxBytes { get; set; }
 
+    /// <summary>
+    /// The options of the queue's shared producer (<see cref="QuasarQueues.GetProducer"/> and the
+    /// keyed <see cref="Quasar.Producer"/>): <c>Queues:&lt;name&gt;:Producer:Batch|Timeout|Retry|Delay|Filter</c>.
+    /// </summary>
+    public ProducerOptions Producer { get; set; } = new();
+
     /// <summary>The prefix in effect for the queue named <paramref name="name"/>.</summary>
     internal string PrefixFor(string name) => string.IsNullOrEmpty(Prefix) ? name : Prefix;
 }

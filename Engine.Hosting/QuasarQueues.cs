@@ -29,7 +29,7 @@ public sealed class QuasarQueues : IAsyncDisposable
                 CleanMaxBytes = settings.MaxBytes,
             });
             DeadLetterLedger dead = new(Ledger.Open(db, new LedgerOptions { Prefix = prefix + DeadLetterLedger.Suffix }));
-            queues.Add(name, new Opened(queue, queue.CreateProducer(new ProducerOptions()), dead));
+            queues.Add(name, new Opened(queue, queue.CreateProducer(settings.Producer), dead));
         }
     }
 
@@ -44,7 +44,7 @@ public sealed class QuasarQueues : IAsyncDisposable
 
     /// <summary>The producer shared by everyone writing to the queue named <paramref name="name"/>.</summary>
     /// <param name="name">A key of <see cref="QuasarOptions.Queues"/>.</param>
-    /// <returns>The producer (default <see cref="ProducerOptions"/>).</returns>
+    /// <returns>The producer, with the queue's <see cref="QuasarQueueOptions.Producer"/> options.</returns>
     /// <exception cref="KeyNotFoundException">No queue has that name.</exception>
     public Producer GetProducer(string name) => Find(name).Producer;
 
@@ -57,6 +57,27 @@ public sealed class QuasarQueues : IAsyncDisposable
     /// <summary>The dead-letter writer of the queue named <paramref name="name"/>.</summary>
     internal DeadLetterLedger DeadLettersOf(string name) => Find(name).DeadLetters;
 
+    /// <summary>
+    /// What is wrong with the queues' stores (ledger, position table, dead-letter ledger), one line
+    /// each naming the queue and the store: closed while the host runs, or the last write refused
+    /// by the storage (I/O error, full disk) with no write accepted since. Empty when all is well.
+    /// </summary>
+    internal List<string> StoreProblems()
+    {
+        List<string> problems = [];
+        foreach ((string name, Opened opened) in queues)
+        {
+            Ledger ledger = opened.Queue.Ledger;
+            Table table = opened.Queue.Table;
+            Ledger dead = opened.DeadLetters.Ledger;
+            AddProblem(problems, name, $"ledger '{ledger.Options.Prefix}'", ledger.IsClosed, ledger.Refusal.Last);
+            AddProblem(problems, name, $"table '{table.Options.Prefix}'", table.IsClosed, table.Refusal.Last);
+            AddProblem(problems, name, $"dead-letter ledger '{dead.Options.Prefix}'", dead.IsClosed, dead.Refusal.Last);
+        }
+
+        return problems;
+    }
+
     /// <summary>Disposes every queue (with its producer and consumers) and dead-letter ledger; the Db stays open.</summary>
     /// <returns>A task that completes once all are closed.</returns>
     public async ValueTask DisposeAsync()
@@ -65,6 +86,18 @@ public sealed class QuasarQueues : IAsyncDisposable
         {
             await opened.Queue.DisposeAsync().ConfigureAwait(false);
             await opened.DeadLetters.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void AddProblem(List<string> problems, string queue, string store, bool closed, Exception? refused)
+    {
+        if (closed)
+        {
+            problems.Add($"queue {queue}: {store} is closed");
+        }
+        else if (refused is not null)
+        {
+            problems.Add($"queue {queue}: {store} refused a write: {refused.GetType().FullName}: {refused.Message}");
         }
     }
 

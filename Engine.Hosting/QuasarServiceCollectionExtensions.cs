@@ -30,7 +30,8 @@ public static class QuasarServiceCollectionExtensions
     /// <summary>
     /// <see cref="AddQuasar(IServiceCollection, Action{QuasarOptions})"/> with the options bound
     /// from <paramref name="section"/> (keys <c>Directory</c>, <c>SyncWrites</c>,
-    /// <c>SegmentSize</c>, <c>Queues:&lt;name&gt;:Prefix|CleanInterval|Retention|Threshold|MaxAge|MaxBytes</c>;
+    /// <c>SegmentSize</c>, <c>Queues:&lt;name&gt;:Prefix|CleanInterval|Retention|Threshold|MaxAge|MaxBytes</c>,
+    /// <c>Queues:&lt;name&gt;:Producer:Batch|Timeout|Retry|Delay|Filter</c>;
     /// a TimeSpan as <c>"00:10:00"</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -54,9 +55,8 @@ public static class QuasarServiceCollectionExtensions
     /// <param name="services">The service collection (after <c>AddQuasar</c> or before; the queue is checked at start).</param>
     /// <param name="queueName">A key of <see cref="QuasarOptions.Queues"/>.</param>
     /// <param name="consumerName">The consumer's persistent name; two registrations of one queue need two names.</param>
-    /// <param name="configure">Sets the retry options; null for the defaults.</param>
+    /// <param name="configure">Sets the retry and consumer options (validated when the host starts); null for the defaults.</param>
     /// <returns><paramref name="services"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">A retry option is out of range.</exception>
     public static IServiceCollection AddConsumer<THandler>(this IServiceCollection services, string queueName, string consumerName, Action<QuasarConsumerOptions>? configure = null)
         where THandler : class, IQuasarHandler
     {
@@ -64,7 +64,6 @@ public static class QuasarServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrEmpty(consumerName);
         QuasarConsumerOptions options = new();
         configure?.Invoke(options);
-        options.Validate();
         ConsumerRegistration registration = new(queueName, consumerName, options);
         services.AddSingleton(registration);
         services.TryAddScoped<THandler>();
@@ -91,6 +90,7 @@ public static class QuasarServiceCollectionExtensions
                 SegmentSize = options.SegmentSize,
                 TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
                 Logger = provider.GetService<ILoggerFactory>()?.CreateLogger("Quasar"),
+                FileSystem = options.FileSystem,
             });
         });
         services.TryAddSingleton(provider => new QuasarQueues(provider.GetRequiredService<Db>(), provider.GetRequiredService<IOptions<QuasarOptions>>()));

@@ -88,11 +88,18 @@ public sealed class QuasarOptionsTests
     }
 
     [Fact]
-    public void A_zero_MaxAttempts_is_refused_at_registration()
+    public async Task A_zero_MaxAttempts_fails_the_start_naming_the_consumer_and_the_field()
     {
-        ServiceCollection services = new();
+        using var dir = new TempDirectory();
+        OptionsValidationException e = await StartFailsAsync(
+            o =>
+            {
+                o.Directory = dir.Path;
+                o.Queues["orders"] = new QuasarQueueOptions();
+            },
+            services => services.AddConsumer<RecordingHandler<First>>("orders", "first", o => o.MaxAttempts = 0));
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => services.AddConsumer<RecordingHandler<First>>("orders", "first", o => o.MaxAttempts = 0));
+        Assert.Contains("Consumer 'first' of queue 'orders': QuasarConsumerOptions.MaxAttempts must be at least 1", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,6 +114,9 @@ public sealed class QuasarOptionsTests
             ["Quasar:Queues:orders:CleanInterval"] = "00:00:30",
             ["Quasar:Queues:orders:MaxAge"] = "00:10:00",
             ["Quasar:Queues:orders:MaxBytes"] = "1048576",
+            ["Quasar:Queues:orders:Producer:Batch"] = "64",
+            ["Quasar:Queues:orders:Producer:Timeout"] = "00:00:00.005",
+            ["Quasar:Queues:orders:Producer:Filter"] = "true",
         }).Build();
         ServiceCollection services = new();
         services.AddQuasar(configuration.GetSection("Quasar"));
@@ -120,5 +130,6 @@ public sealed class QuasarOptionsTests
         Assert.Equal(10, orders.Retention);
         Assert.Equal(TimeSpan.FromMinutes(10), orders.MaxAge);
         Assert.Equal(1048576, orders.MaxBytes);
+        Assert.Equal(new ProducerOptions { Batch = 64, Timeout = TimeSpan.FromMilliseconds(5), Filter = true }, orders.Producer);
     }
 }

@@ -19,6 +19,7 @@ public sealed class Ledger : IDisposable, IStore
     private readonly CallGate gate;
     private readonly object writeLock = new();
     private readonly LedgerCache? cache;
+    private readonly WriteRefusal refusal = new();
     private ChannelWriter<ulong>[] subscribers = [];
 
     private Ledger(Db db, LedgerOptions options, SegmentLog log)
@@ -35,6 +36,12 @@ public sealed class Ledger : IDisposable, IStore
 
     /// <summary>The database the store belongs to.</summary>
     internal Db Db => db;
+
+    /// <summary>Whether the ledger is disposed (or disposing): it refuses every call.</summary>
+    internal bool IsClosed => gate.IsClosed;
+
+    /// <summary>The last write the ledger's storage refused, until a later write succeeds (for health checks).</summary>
+    internal WriteRefusal Refusal => refusal;
 
     /// <summary>The options the ledger was opened with.</summary>
     public LedgerOptions Options => options;
@@ -129,7 +136,16 @@ public sealed class Ledger : IDisposable, IStore
             }
 
             CheckMonotonic(entries, log.Head);
-            log.Append(entries, encodedLength);
+            try
+            {
+                log.Append(entries, encodedLength);
+            }
+            catch (Exception error) when (refusal.Record(error))
+            {
+                throw; // never reached: Record only observes
+            }
+
+            refusal.Accepted();
             RecordWrite(entries);
             cache?.Add(entries);
             Notify(entries[^1].Sequence);

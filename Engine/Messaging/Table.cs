@@ -17,6 +17,7 @@ public sealed class Table : IDisposable, IStore
     private readonly TableOptions options;
     private readonly TableLog log;
     private readonly CallGate gate;
+    private readonly WriteRefusal refusal = new();
 
     /// <summary>UTF-8 that throws on a lone surrogate instead of replacing it.</summary>
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -41,6 +42,12 @@ public sealed class Table : IDisposable, IStore
 
     /// <summary>The database the store belongs to.</summary>
     internal Db Db => db;
+
+    /// <summary>Whether the table is disposed (or disposing): it refuses every call.</summary>
+    internal bool IsClosed => gate.IsClosed;
+
+    /// <summary>The last write the table's storage refused, until a later write succeeds (for health checks).</summary>
+    internal WriteRefusal Refusal => refusal;
 
     /// <summary>The options the table was opened with.</summary>
     public TableOptions Options => options;
@@ -88,7 +95,16 @@ public sealed class Table : IDisposable, IStore
 
         lock (sync)
         {
-            log.Set(name, positions);
+            try
+            {
+                log.Set(name, positions);
+            }
+            catch (Exception error) when (refusal.Record(error))
+            {
+                throw; // never reached: Record only observes
+            }
+
+            refusal.Accepted();
         }
     }
 
@@ -129,7 +145,16 @@ public sealed class Table : IDisposable, IStore
         using CallGate.Scope call = gate.Enter();
         lock (sync)
         {
-            log.Delete(name);
+            try
+            {
+                log.Delete(name);
+            }
+            catch (Exception error) when (refusal.Record(error))
+            {
+                throw; // never reached: Record only observes
+            }
+
+            refusal.Accepted();
         }
     }
 
