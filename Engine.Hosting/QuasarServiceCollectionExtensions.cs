@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,8 @@ public static class QuasarServiceCollectionExtensions
     /// Registers the <see cref="Db"/> (a singleton opened on first use, disposed with the
     /// container), <see cref="QuasarQueues"/>, and each queue and its shared producer as keyed
     /// singletons under the queue's name. The options are validated when the host starts.
-    /// A <see cref="TimeProvider"/> in the container becomes the Db's clock.
+    /// A <see cref="TimeProvider"/> in the container becomes the Db's clock, and an
+    /// <see cref="IMeterFactory"/> (the host's, after <c>AddMetrics</c>) creates its meter.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options.</param>
@@ -90,6 +92,7 @@ public static class QuasarServiceCollectionExtensions
                 SegmentSize = options.SegmentSize,
                 TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
                 Logger = provider.GetService<ILoggerFactory>()?.CreateLogger("Quasar"),
+                MeterFactory = provider.GetService<IMeterFactory>(),
                 FileSystem = options.FileSystem,
             });
         });
