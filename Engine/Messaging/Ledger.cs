@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Quasar.Diagnostics;
 using Quasar.Lifecycle;
@@ -153,6 +154,8 @@ public sealed class Ledger : IDisposable, IStore
         }
     }
 
+    // Fully optimised from the first call (see Segment.Append): its loop checks every entry.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckMonotonic(ReadOnlySpan<Entry> entries, ulong head)
     {
         ulong previous = head;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Quasar.Storage.Segments;
 
 /// <summary>
@@ -6,8 +8,10 @@ namespace Quasar.Storage.Segments;
 /// </summary>
 internal static class SegmentEntryDecoder
 {
+    // Inlined into Segment.ReadEntries's fully optimised loop (measured there).
     /// <summary>Decodes and verifies the entry of slot <paramref name="slotIndex"/> at <paramref name="position"/> of a chunk of <paramref name="segment"/>'s data read at the slot range's start; the entry's payload is a slice of the chunk.</summary>
     /// <exception cref="CorruptionException">The slot points outside the chunk, or the entry does not match it or fails its checksum.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Entry Decode(Segment segment, byte[] buffer, int position, long slotIndex, IndexFormat.Slot slot)
     {
         if (position < 0 || position + SegmentFormat.EntryHeaderSize > buffer.Length)
