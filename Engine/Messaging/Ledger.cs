@@ -154,7 +154,8 @@ public sealed class Ledger : IDisposable, IStore
         }
     }
 
-    // Fully optimised from the first call (see Segment.Append): its loop checks every entry.
+    // Fully optimised at its first call: its loop checks every entry
+    // (why: SegmentEntryDecoder.Decode; with Segment.Append, W1 cold 2.85 M -> 4.04 M entries/s).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckMonotonic(ReadOnlySpan<Entry> entries, ulong head)
     {

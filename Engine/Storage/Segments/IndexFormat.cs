@@ -107,7 +107,7 @@ internal static class IndexFormat
 
     // AggressiveInlining on the slot helpers: they belong inside the per-entry loops compiled fully
     // optimised at their first call, where the JIT without profile data would leave them calls to
-    // tier-0 code (see Segment.ReadEntries).
+    // tier-0 code (see SegmentEntryDecoder.Decode).
     /// <summary>Encodes a slot; the second word carries offset, batch-start flag and a 16-bit check.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteSlot(Span<byte> destination, Slot slot)

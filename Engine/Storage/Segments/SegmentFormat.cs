@@ -73,7 +73,8 @@ internal static class SegmentFormat
     public static ulong ReadHeader(ReadOnlySpan<byte> source, string path) =>
         FileHeader.Read(source, path, HeaderMagic, Version, "segment");
 
-    // Fully optimised from the first call (see Segment.Append): its loop sizes every entry.
+    // Fully optimised at its first call: its loop sizes every entry
+    // (why: SegmentEntryDecoder.Decode; with Segment.Append, W1 cold 2.85 M -> 4.04 M entries/s).
     /// <summary>The encoded size of a batch holding <paramref name="entries"/>, checking that it can be written.</summary>
     /// <exception cref="ArgumentException">A payload is longer than <see cref="MaxPayloadLength"/>, or the record would reach <see cref="MaxBatchLength"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -102,7 +103,8 @@ internal static class SegmentFormat
     /// <summary>The encoded size of one entry: its header and <paramref name="payloadLength"/> payload bytes.</summary>
     public static int EntrySize(int payloadLength) => EntryHeaderSize + payloadLength;
 
-    // Fully optimised from the first call (see Segment.Append): its loop encodes every entry.
+    // Fully optimised at its first call: its loop encodes every entry
+    // (why: SegmentEntryDecoder.Decode; with Segment.Append, W1 cold 2.85 M -> 4.04 M entries/s).
     /// <summary>
     /// Encodes a batch record into <paramref name="destination"/> (exactly
     /// <see cref="MeasureBatch"/> bytes). Entry i starts at <see cref="BatchHeaderSize"/> plus the
@@ -127,7 +129,7 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt32LittleEndian(header[36..], Crc32C.Compute(header[..36]));
     }
 
-    // AggressiveInlining on the entry helpers, as on the slot helpers of IndexFormat (see Segment.ReadEntries).
+    // AggressiveInlining on the entry helpers, as on the slot helpers of IndexFormat (see SegmentEntryDecoder.Decode).
     /// <summary>Encodes one entry at the start of <paramref name="destination"/>; returns its <see cref="EntrySize"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WriteEntry(Span<byte> destination, ulong sequence, ReadOnlySpan<byte> payload)
