@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Quasar.Diagnostics;
 using Quasar.Lifecycle;
@@ -169,6 +170,9 @@ public sealed class Ledger : IDisposable, IStore
         }
     }
 
+    // Fully optimised at its first call: its loop checks every entry
+    // (why: SegmentEntryDecoder.Decode; with Segment.Append, W1 cold 2.85 M -> 4.04 M entries/s).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckMonotonic(ReadOnlySpan<Entry> entries, ulong head)
     {
         ulong previous = head;

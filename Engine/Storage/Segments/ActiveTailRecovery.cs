@@ -12,6 +12,9 @@ namespace Quasar.Storage.Segments;
 /// </summary>
 internal static class ActiveTailRecovery
 {
+    // Deliberately left to the tiered JIT: its slot loop runs ~500,000 times in one call, and
+    // on-stack replacement compiles it with profile data, which inlines the slot checks. Marked
+    // AggressiveOptimization it compiled them as calls, and a second open took 9.6 ms, not 1.9 ms (W4).
     /// <summary>
     /// Finds the trusted prefix of the active index (slots that pass their checks and increase,
     /// and whose data the header records as synced), steps back to the start of its last batch,

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Quasar.Storage.Segments;
 
@@ -104,7 +105,11 @@ internal static class IndexFormat
     /// <summary>One decoded slot: the entry's sequence, its byte offset in the segment, and whether a batch starts there.</summary>
     public readonly record struct Slot(ulong Sequence, long Offset, bool BatchStart);
 
+    // AggressiveInlining on the slot helpers: they belong inside the per-entry loops compiled fully
+    // optimised at their first call, where the JIT without profile data would leave them calls to
+    // tier-0 code (see SegmentEntryDecoder.Decode).
     /// <summary>Encodes a slot; the second word carries offset, batch-start flag and a 16-bit check.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WriteSlot(Span<byte> destination, Slot slot)
     {
         ulong word = (ulong)slot.Offset | (slot.BatchStart ? BatchStartBit : 0);
@@ -142,6 +147,7 @@ internal static class IndexFormat
     }
 
     /// <summary>Decodes a slot without checking it (slots of an index already verified).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Slot ReadSlotUnchecked(ReadOnlySpan<byte> source)
     {
         ulong word = BinaryPrimitives.ReadUInt64LittleEndian(source[8..]);
@@ -152,6 +158,7 @@ internal static class IndexFormat
     public static bool IsEmpty(ReadOnlySpan<byte> source) =>
         BinaryPrimitives.ReadUInt64LittleEndian(source) == 0 && BinaryPrimitives.ReadUInt64LittleEndian(source[8..]) == 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ushort SlotCheck(ulong sequence, ulong fields) =>
         (ushort)Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Start(), sequence), fields));
 }

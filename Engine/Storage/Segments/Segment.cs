@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CommunityToolkit.HighPerformance.Buffers;
 using Quasar.Storage.Files;
 
@@ -125,6 +126,7 @@ internal sealed class Segment
         Volatile.Write(ref count, slots);
     }
 
+    // Fully optimised at its first call, as ReadEntries (W1 cold 2.85 M -> 4.04 M entries/s).
     /// <summary>
     /// Appends one batch (the caller checked it: non-empty, increasing, above this segment's
     /// entries, <paramref name="length"/> bytes encoded as <see cref="SegmentFormat.MeasureBatch"/>
@@ -134,6 +136,7 @@ internal sealed class Segment
     /// a record that recovery either completes (slots rebuilt) or truncates.
     /// </summary>
     /// <exception cref="IOException">The index space or the record could not be written; the batch left no trace (see <see cref="StorageFileAppend.AppendOrRollBack"/>).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<Entry> entries, long length, bool sync)
     {
         long offset = dataLength;
@@ -159,7 +162,9 @@ internal sealed class Segment
         Volatile.Write(ref count, slot + entries.Length);
     }
 
+    // Fully optimised at its first call, as ReadEntries (W6 cold 466 K -> 543 K reads/s).
     /// <summary>The first slot in [0, Count) whose sequence is at least <paramref name="sequence"/>; Count when none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long LowerBound(ulong sequence)
     {
         long low = 0;
@@ -236,12 +241,15 @@ internal sealed class Segment
         return index.GetSlot(i).Sequence;
     }
 
+    // Fully optimised at its first call, with its per-entry helpers inlined: measured and explained
+    // at SegmentEntryDecoder.Decode (W3 cold 2.96 M -> 12.5 M entries/s, warm unchanged).
     /// <summary>
     /// Reads <paramref name="amount"/> entries starting at slot <paramref name="first"/>, verifying
     /// every entry's sequence and checksum. Each chunk of up to <see cref="ReadChunkBytes"/> is one
     /// positional read into one array that the returned payloads share (one copy per payload).
     /// </summary>
     /// <exception cref="CorruptionException">An entry fails its checks; names the data file and the entry's offset.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void ReadEntries(long first, int amount, List<Entry> into)
     {
         index.EnsureVerified();

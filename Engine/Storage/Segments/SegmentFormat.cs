@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Quasar.Storage.Segments;
 
@@ -72,8 +73,11 @@ internal static class SegmentFormat
     public static ulong ReadHeader(ReadOnlySpan<byte> source, string path) =>
         FileHeader.Read(source, path, HeaderMagic, Version, "segment");
 
+    // Fully optimised at its first call: its loop sizes every entry
+    // (why: SegmentEntryDecoder.Decode; with Segment.Append, W1 cold 2.85 M -> 4.04 M entries/s).
     /// <summary>The encoded size of a batch holding <paramref name="entries"/>, checking that it can be written.</summary>
     /// <exception cref="ArgumentException">A payload is longer than <see cref="MaxPayloadLength"/>, or the record would reach <see cref="MaxBatchLength"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static long MeasureBatch(ReadOnlySpan<Entry> entries)
     {
         long length = BatchHeaderSize;
@@ -99,11 +103,14 @@ internal static class SegmentFormat
     /// <summary>The encoded size of one entry: its header and <paramref name="payloadLength"/> payload bytes.</summary>
     public static int EntrySize(int payloadLength) => EntryHeaderSize + payloadLength;
 
+    // Fully optimised at its first call: its loop encodes every entry
+    // (why: SegmentEntryDecoder.Decode; with Segment.Append, W1 cold 2.85 M -> 4.04 M entries/s).
     /// <summary>
     /// Encodes a batch record into <paramref name="destination"/> (exactly
     /// <see cref="MeasureBatch"/> bytes). Entry i starts at <see cref="BatchHeaderSize"/> plus the
     /// <see cref="EntrySize"/> of the entries before it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteBatch(Span<byte> destination, ReadOnlySpan<Entry> entries, bool durable)
     {
         int offset = BatchHeaderSize;
@@ -122,7 +129,9 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt32LittleEndian(header[36..], Crc32C.Compute(header[..36]));
     }
 
+    // AggressiveInlining on the entry helpers, as on the slot helpers of IndexFormat (see SegmentEntryDecoder.Decode).
     /// <summary>Encodes one entry at the start of <paramref name="destination"/>; returns its <see cref="EntrySize"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int WriteEntry(Span<byte> destination, ulong sequence, ReadOnlySpan<byte> payload)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(destination, sequence);
@@ -133,6 +142,7 @@ internal static class SegmentFormat
     }
 
     /// <summary>The checksum stored in an entry: CRC-32C over its sequence, its length and its payload.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint EntryChecksum(ulong sequence, ReadOnlySpan<byte> payload) =>
         Crc32C.Finish(Crc32C.Append(EntryChecksumStart(sequence, payload.Length), payload));
 
@@ -141,6 +151,7 @@ internal static class SegmentFormat
     /// payload feeds it through <see cref="Crc32C.Append(uint, ReadOnlySpan{byte})"/> piece by piece
     /// and finishes it with <see cref="Crc32C.Finish"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint EntryChecksumStart(ulong sequence, int payloadLength) =>
         Crc32C.Append(Crc32C.Append(Crc32C.Start(), sequence), (uint)payloadLength);
 
@@ -179,6 +190,7 @@ internal static class SegmentFormat
     public readonly record struct EntryHeader(ulong Sequence, int PayloadLength, uint Checksum);
 
     /// <summary>Decodes an entry header (not yet checksum-verified).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static EntryHeader ReadEntryHeader(ReadOnlySpan<byte> source) => new(
         BinaryPrimitives.ReadUInt64LittleEndian(source),
         (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(source[8..]), int.MaxValue),
