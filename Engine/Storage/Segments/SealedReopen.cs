@@ -4,8 +4,8 @@ namespace Quasar.Storage.Segments;
 
 /// <summary>
 /// Opens the files of a sealed segment that recovery (or a roll) checked and that the
-/// <see cref="SegmentCache"/> closed or never opened: the data file read-only, and the index
-/// mapped read-only. Nothing is validated again but the index
+/// <see cref="SegmentCache"/> closed or never opened: the data file read-only with a read-only
+/// mapping of its data, and the index mapped read-only. Nothing is validated again but the index
 /// header (it must still describe the segment as the log knows it); the slot checksum is checked
 /// on first use unless it was in this process already.
 /// </summary>
@@ -37,6 +37,9 @@ internal static class SealedReopen
                 index.Repair = () => SegmentRecovery.RebuildSealed(context, segment, data);
             }
 
+            // A data file that lost its end (storage review F14) maps only what it still holds;
+            // reads past it go to the file and report the loss.
+            map = data.Map(Math.Min(data.Length, segment.DataLength), writable: false);
             return new SegmentFiles(data, index, map);
         }
         catch
