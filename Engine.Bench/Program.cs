@@ -8,6 +8,8 @@ namespace Quasar.Bench;
 //   macro [options]  - the macro workloads of BENCH.md against our engine and its peers
 //                      (Macro/MacroRunner.cs); each measured run is a child process started with
 //                      the hidden command 'macro-child' (Macro/ChildRun.cs)
+//   growth [options] - W8, cost as the ledger grows (Macro/Growth/GrowthRunner.cs; on demand only),
+//                      each size measured by the hidden child command 'growth-child'
 //   anything else    - BenchmarkDotNet micro-benchmarks; all arguments go to BenchmarkSwitcher,
 //                      e.g. --filter '*SequenceCodec*' --job short
 public static class Program
@@ -22,6 +24,16 @@ public static class Program
         if (args.Length > 0 && args[0] == Macro.ChildRun.Command)
         {
             return Macro.ChildRun.RunChild(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == Macro.Growth.GrowthRunner.Command)
+        {
+            return Macro.Growth.GrowthRunner.Run(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == Macro.Growth.GrowthChild.Command)
+        {
+            return Macro.Growth.GrowthChild.Run(args[1..]);
         }
 
         return RunMicro(args);

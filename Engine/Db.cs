@@ -4,6 +4,7 @@ using Quasar.Diagnostics;
 using Quasar.Lifecycle;
 using Quasar.Storage;
 using Quasar.Storage.Files;
+using Quasar.Storage.Segments;
 
 namespace Quasar;
 
@@ -26,6 +27,7 @@ public sealed class Db : IDisposable, IAsyncDisposable
         Logger = options.Logger ?? NullLogger.Instance;
         FileSystem = options.FileSystem ?? PhysicalFileSystem.Instance;
         ConsumerMetrics = ConsumerMetrics.For(options.MeterFactory);
+        SegmentCache = new SegmentCache(options.MaxOpenSegments);
     }
 
     /// <summary>The database directory (full path).</summary>
@@ -38,6 +40,9 @@ public sealed class Db : IDisposable, IAsyncDisposable
 
     internal IFileSystem FileSystem { get; }
 
+    /// <summary>The bound on open sealed segments that every ledger of this database shares (<see cref="DbOptions.MaxOpenSegments"/>).</summary>
+    internal SegmentCache SegmentCache { get; }
+
     /// <summary>The consumer counters, on the meter of <see cref="DbOptions.MeterFactory"/> or the shared one.</summary>
     internal ConsumerMetrics ConsumerMetrics { get; }
 
@@ -45,7 +50,7 @@ public sealed class Db : IDisposable, IAsyncDisposable
     internal TimeProvider Clock => Options.TimeProvider;
 
     /// <summary>What the log of the store in <paramref name="storeDirectory"/> is opened with.</summary>
-    internal StoreContext StoreContext(string storeDirectory) => new(FileSystem, storeDirectory, Options.SyncWrites, Logger);
+    internal StoreContext StoreContext(string storeDirectory) => new(FileSystem, storeDirectory, Options.SyncWrites, Logger) { SegmentCache = SegmentCache };
 
     /// <summary>
     /// Opens or creates the database in <paramref name="directory"/>. Stores are recovered when
@@ -56,13 +61,14 @@ public sealed class Db : IDisposable, IAsyncDisposable
     /// <param name="options">Options; null for the defaults.</param>
     /// <returns>The open database.</returns>
     /// <exception cref="IOException">The directory is already open in this or another process.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1 or more than 64 GiB.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="DbOptions.SegmentSize"/> is less than 1 or more than 64 GiB, or <see cref="DbOptions.MaxOpenSegments"/> is less than 1.</exception>
     public static Db Open(string directory, DbOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new DbOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SegmentSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SegmentSize, DbOptions.MaxSegmentSize, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOpenSegments, 1, nameof(options));
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         string fullPath = Path.GetFullPath(directory);
         DurableDirectory.Create(options.FileSystem ?? PhysicalFileSystem.Instance, fullPath);

@@ -32,6 +32,28 @@ public sealed record DbOptions
     internal const long MaxSegmentSize = 64L * 1024 * 1024 * 1024;
 
     /// <summary>
+    /// The most sealed segments, across all the ledgers of the <see cref="Db"/>, whose files stay
+    /// open while no read needs them (default 256; at least 1). A sealed segment's files (its data
+    /// and index, two descriptors and two read-only mappings) open on the first read that needs
+    /// them, and the least recently used idle ones close beyond this bound, as a table cache bounds
+    /// a key-value store's open files; reading a closed segment again costs a few system calls to
+    /// reopen it. Opening a ledger reads each sealed segment's headers and last entry and then
+    /// closes it, so its size no longer limits how many segments a ledger may have. Segments being
+    /// read at that moment stay open even beyond the bound (never closed under a reader), and each
+    /// ledger's active segment is open while it is appended to, outside the bound.
+    /// </summary>
+    /// <remarks>
+    /// 256 keeps at most 512 descriptors and 512 mappings for sealed segments, well inside the usual
+    /// limits (1,024 descriptors is a common soft limit; 65,530 mappings per process is Linux's
+    /// default), and with the default 64 MiB segments covers 16 GiB of recently read data without
+    /// reopening anything.
+    /// </remarks>
+    public int MaxOpenSegments { get; init; } = DefaultMaxOpenSegments;
+
+    /// <summary>The default of <see cref="MaxOpenSegments"/>.</summary>
+    internal const int DefaultMaxOpenSegments = 256;
+
+    /// <summary>
     /// Where every interval, timeout, deadline and delay of the engine is measured and waited on:
     /// producer Timeout and Delay, consumer Timeout and Deadline, cleaner Interval and MaxAge.
     /// Defaults to <see cref="TimeProvider.System"/>; tests substitute a fake clock to drive them.

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Quasar.Storage;
 using Quasar.Storage.Files;
 using Quasar.Storage.Segments;
 using Quasar.Tests.Support;
@@ -118,7 +120,7 @@ public sealed class SegmentSetTests : IDisposable
 
     private Segment EmptySegment(ulong baseSequence)
     {
-        Segment segment = Segment.Create(PhysicalFileSystem.Instance, temp.Path, baseSequence, slotCapacity: 16);
+        Segment segment = Segment.Create(new StoreContext(PhysicalFileSystem.Instance, temp.Path, false, NullLogger.Instance), baseSequence, slotCapacity: 16);
         segments.Add(segment);
         return segment;
     }

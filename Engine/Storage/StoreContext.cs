@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Quasar.Diagnostics;
 using Quasar.Storage.Files;
+using Quasar.Storage.Segments;
 
 namespace Quasar.Storage;
 
@@ -16,6 +17,12 @@ namespace Quasar.Storage;
 /// <param name="Logger">Where recovery and maintenance report.</param>
 internal sealed record StoreContext(IFileSystem FileSystem, string Directory, bool SyncWrites, ILogger Logger)
 {
+    /// <summary>
+    /// The Db's bound on open sealed segments, shared by all its ledgers (a context made outside a
+    /// Db, as tests make them, gets a cache of its own with the default bound).
+    /// </summary>
+    public SegmentCache SegmentCache { get; init; } = new(DbOptions.DefaultMaxOpenSegments);
+
     /// <summary>The path of <paramref name="fileName"/> inside the store's directory.</summary>
     public string PathOf(string fileName) => Path.Combine(Directory, fileName);
 

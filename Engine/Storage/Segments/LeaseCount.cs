@@ -28,6 +28,12 @@ internal struct LeaseCount(int initial)
         }
     }
 
+    /// <summary>
+    /// Drops the last lease only when it is the only one left (the cache's, when no reader holds
+    /// the resource): true when the count went from one to zero (the caller closes the resource).
+    /// </summary>
+    public bool TryRetire() => Interlocked.CompareExchange(ref count, 0, 1) == 1;
+
     /// <summary>Returns a lease; true for the release that brought the count to zero (the caller closes the resource).</summary>
     public bool Release() => Interlocked.Decrement(ref count) == 0;
 }

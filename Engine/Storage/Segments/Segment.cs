@@ -8,7 +8,9 @@ namespace Quasar.Storage.Segments;
 /// One segment of a ledger: an append-only data file of batch records (it encodes the batches it
 /// is given) and its memory-mapped <see cref="SegmentIndex"/> of fixed-size slots. Only the log's
 /// single writer appends; readers use the published <see cref="Count"/> and
-/// <see cref="DataLength"/>, which only ever move forward by whole batches.
+/// <see cref="DataLength"/>, which only ever move forward by whole batches. A sealed segment's
+/// files (<see cref="SegmentFiles"/>) are open only while the Db's <see cref="SegmentCache"/>
+/// keeps them: its committed state lives here, so it stays known while its files are closed.
 /// </summary>
 /// <remarks>
 /// Protocol. <c>count</c>, <c>dataLength</c> and <c>lastSequence</c> are written by the log's
@@ -17,24 +19,28 @@ namespace Quasar.Storage.Segments;
 /// read them with volatile reads and trust only what lies below the count they read.
 /// <c>broken</c> and <see cref="IsSealed"/> belong to the writer. <c>leases</c> (a <see cref="LeaseCount"/>): the log holds one for as long as the segment is in its snapshot, every
 /// reader takes one for the time it touches the files (<see cref="SegmentLease"/>), and the
-/// release that brings it to zero closes the files and unmaps the index - after which no lease
-/// can be taken, so a segment deleted (or a ledger disposed) while a read runs is closed only
-/// after that read is done, never under it.
+/// release that brings it to zero closes the files - after which no lease can be taken, so a
+/// segment deleted (or a ledger disposed) while a read runs is closed only after that read is
+/// done, never under it. <c>files</c>: the open files or null; a reader holding a lease on the
+/// segment takes one on its files too (<see cref="AcquireFiles"/>), and while it holds that,
+/// <c>files</c> is that handle (the cache retires files only when no reader holds them, and a
+/// new handle is opened, under <c>openLock</c>, only once the previous one is retired). So the
+/// members below that touch the files read <c>files</c> and need the caller to hold a lease on
+/// them; the active segment's files are the writer's and are never retired while it is active.
 /// </remarks>
-internal sealed class Segment
+internal sealed partial class Segment
 {
-    private readonly IStorageFile data;
-    private readonly SegmentIndex index;
+    private readonly StoreContext context;
     private long count;
     private long dataLength;
     private ulong lastSequence;
-    private LeaseCount leases = new(1);
     private bool broken;
 
-    private Segment(IStorageFile data, SegmentIndex index, ulong baseSequence)
+    private Segment(StoreContext context, string dataPath, SegmentFiles? files, ulong baseSequence)
     {
-        this.data = data;
-        this.index = index;
+        this.context = context;
+        this.files = files;
+        DataPath = dataPath;
         BaseSequence = baseSequence;
     }
 
@@ -42,10 +48,13 @@ internal sealed class Segment
     public ulong BaseSequence { get; }
 
     /// <summary>The data file's path.</summary>
-    public string DataPath => data.Path;
+    public string DataPath { get; }
 
     /// <summary>The index file's path.</summary>
-    public string IndexPath => Path.ChangeExtension(data.Path, IndexExtension);
+    public string IndexPath => Path.ChangeExtension(DataPath, IndexExtension);
+
+    /// <summary>The byte offset of a segment's first entry (after the segment and the first batch header).</summary>
+    public const long FirstEntryOffset = SegmentFormat.HeaderSize + SegmentFormat.BatchHeaderSize;
 
     /// <summary>The extension of data files.</summary>
     public const string DataExtension = ".seg";
@@ -65,18 +74,22 @@ internal sealed class Segment
     /// <summary>Whether the segment is sealed (no more appends).</summary>
     public bool IsSealed { get; private set; }
 
-    /// <summary>How many slots the mapped index can hold.</summary>
-    public long SlotCapacity => index.SlotCapacity;
+    /// <summary>How many slots the mapped index can hold (the active segment's; the writer only).</summary>
+    public long SlotCapacity => Files.Index.SlotCapacity;
+
+    /// <summary>The open files (the caller holds a lease on them, or is the writer of the active segment).</summary>
+    private SegmentFiles Files => files!;
 
     /// <summary>The file name stem of a segment: its base sequence, zero padded to 20 digits.</summary>
     public static string FileStem(ulong baseSequence) => System.Text.Encoding.ASCII.GetString(Sequence.Encode(baseSequence));
 
     /// <summary>Creates a new, empty, active segment (data header written) with room for <paramref name="slotCapacity"/> slots.</summary>
-    public static Segment Create(IFileSystem fs, string directory, ulong baseSequence, long slotCapacity)
+    public static Segment Create(StoreContext context, ulong baseSequence, long slotCapacity)
     {
         // Create, not CreateNew: a file with this name can only be the leftover of a creation that
         // failed (its base is above Head), and it holds no committed batch.
-        string stem = Path.Combine(directory, FileStem(baseSequence));
+        IFileSystem fs = context.FileSystem;
+        string stem = Path.Combine(context.Directory, FileStem(baseSequence));
         IStorageFile data = fs.Open(stem + DataExtension, FileMode.Create, writable: true);
         try
         {
@@ -84,7 +97,7 @@ internal sealed class Segment
             SegmentFormat.WriteHeader(header, baseSequence);
             data.Write(header, 0);
             SegmentIndex index = SegmentIndex.Create(fs, stem + IndexExtension, baseSequence, slotCapacity);
-            return new Segment(data, index, baseSequence) { dataLength = SegmentFormat.HeaderSize };
+            return new Segment(context, data.Path, new SegmentFiles(data, index, null), baseSequence) { dataLength = SegmentFormat.HeaderSize };
         }
         catch
         {
@@ -98,15 +111,29 @@ internal sealed class Segment
     }
 
     /// <summary>
-    /// A segment opened by recovery, whose data and index were checked (or rebuilt) up to
-    /// <paramref name="count"/> entries ending at <paramref name="dataLength"/>.
+    /// The last segment as recovery opened it, its files open and kept open while it is active,
+    /// checked (or repaired) up to <paramref name="count"/> entries ending at <paramref name="dataLength"/>.
     /// </summary>
-    public static Segment Recovered(IStorageFile data, SegmentIndex index, ulong baseSequence, long count, long dataLength, ulong lastSequence, bool isSealed)
+    public static Segment Active(StoreContext context, IStorageFile data, SegmentIndex index, ulong baseSequence, long count, long dataLength, ulong lastSequence)
     {
-        var segment = new Segment(data, index, baseSequence) { IsSealed = isSealed };
+        var segment = new Segment(context, data.Path, new SegmentFiles(data, index, null), baseSequence);
         segment.SetCommitted(count, dataLength, lastSequence);
         return segment;
     }
+
+    /// <summary>
+    /// A sealed segment that recovery checked (or rebuilt) up to <paramref name="count"/> entries
+    /// ending at <paramref name="dataLength"/> and closed again: its files open on the first read.
+    /// </summary>
+    public static Segment Sealed(StoreContext context, string dataPath, ulong baseSequence, long count, long dataLength, ulong lastSequence, bool slotsVerified)
+    {
+        var segment = new Segment(context, dataPath, null, baseSequence) { IsSealed = true, slotsVerified = slotsVerified };
+        segment.SetCommitted(count, dataLength, lastSequence);
+        return segment;
+    }
+
+    /// <summary>Whether the slots were verified against the sealed checksum before (a reopened index needs no second check).</summary>
+    public bool SlotsVerified => slotsVerified;
 
     /// <summary>
     /// Swaps in an index rebuilt from this segment's data and the committed state the rebuild
@@ -114,7 +141,7 @@ internal sealed class Segment
     /// </summary>
     public void ReplaceIndex(SegmentIndex rebuilt, long count, long dataLength, ulong lastSequence)
     {
-        index.Replace(rebuilt);
+        Files.Index.Replace(rebuilt);
         SetCommitted(count, dataLength, lastSequence);
     }
 
@@ -139,6 +166,8 @@ internal sealed class Segment
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Append(ReadOnlySpan<Entry> entries, long length, bool sync)
     {
+        SegmentFiles files = Files;
+        SegmentIndex index = files.Index;
         long offset = dataLength;
         long slot = count;
 
@@ -147,7 +176,7 @@ internal sealed class Segment
         using (SpanOwner<byte> record = SpanOwner<byte>.Allocate((int)length))
         {
             SegmentFormat.WriteBatch(record.Span, entries, durable: sync);
-            data.AppendOrRollBack(record.Span, offset, sync, ref broken);
+            files.Data.AppendOrRollBack(record.Span, offset, sync, ref broken);
         }
 
         long entryOffset = offset + SegmentFormat.BatchHeaderSize;
@@ -162,67 +191,50 @@ internal sealed class Segment
         Volatile.Write(ref count, slot + entries.Length);
     }
 
-    // Fully optimised at its first call, as ReadEntries (W6 cold 466 K -> 543 K reads/s).
-    /// <summary>The first slot in [0, Count) whose sequence is at least <paramref name="sequence"/>; Count when none.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The first slot in [0, Count) whose sequence is at least <paramref name="sequence"/>; Count when none (the caller holds a lease on the files).</summary>
     public long LowerBound(ulong sequence)
     {
-        long low = 0;
-        long high = Count;
-        if (high == 0 || sequence <= BaseSequence)
+        if (TryLowerBoundWithoutSlots(sequence, out long slot))
         {
-            return 0; // answered without the slots: opening a ledger must not verify a sealed index
+            return slot;
         }
 
-        if (sequence > LastSequence)
-        {
-            return high;
-        }
-
+        SegmentIndex index = Files.Index;
         index.EnsureVerified();
+        return SlotSearch.LowerBound(index, BaseSequence, LastSequence, Count, sequence);
+    }
 
-        // Sequences are often dense (consecutive, or timestamp-ordinal runs), so one interpolation
-        // probe usually lands on or next to the slot; the binary search then only finishes the job
-        // inside the bounds it narrowed. Each probe of a large index is a cache miss, so this is
-        // what makes point reads cheap.
-        ulong last = LastSequence;
-        long guess = (long)((UInt128)(sequence - BaseSequence) * (ulong)(high - 1) / (last - BaseSequence));
-        ulong found = index.GetSlot(guess).Sequence;
-        if (found == sequence)
+    /// <summary><see cref="LowerBound"/> for a caller that keeps the segment alive but holds no lease on its files (opens them only when the slots are needed).</summary>
+    public long LowerBoundOpening(ulong sequence)
+    {
+        if (TryLowerBoundWithoutSlots(sequence, out long slot))
         {
-            return guess;
+            return slot;
         }
 
-        if (found < sequence)
+        SegmentFiles held = AcquireFiles();
+        try
         {
-            low = guess + 1;
-            high = Math.Min(high, guess + 1 + (long)Math.Min(sequence - found, (ulong)high));
+            return LowerBound(sequence);
         }
-        else
+        finally
         {
-            high = guess;
-            low = Math.Max(low, guess - (long)Math.Min(found - sequence, (ulong)guess));
+            ReleaseFiles(held);
         }
+    }
 
-        while (low < high)
-        {
-            long mid = low + ((high - low) >> 1);
-            if (index.GetSlot(mid).Sequence < sequence)
-            {
-                low = mid + 1;
-            }
-            else
-            {
-                high = mid;
-            }
-        }
-
-        return low;
+    /// <summary>The answers of <see cref="LowerBound"/> that need no slot: opening a ledger must not verify, or open, a sealed index.</summary>
+    private bool TryLowerBoundWithoutSlots(ulong sequence, out long slot)
+    {
+        long high = Count;
+        slot = sequence <= BaseSequence ? 0 : high;
+        return high == 0 || sequence <= BaseSequence || sequence > LastSequence;
     }
 
     /// <summary>The sequence of the last entry under the published count (0 when empty), consistent with <see cref="Count"/>.</summary>
     public ulong LastCommittedSequence()
     {
+        SegmentIndex index = Files.Index;
         if (!index.IsVerified)
         {
             // Sealed (count final; last sequence checked against the data on open), and a repair
@@ -237,89 +249,9 @@ internal sealed class Segment
     /// <summary>The sequence at slot <paramref name="i"/> (verified index).</summary>
     public ulong SequenceAt(long i)
     {
+        SegmentIndex index = Files.Index;
         index.EnsureVerified();
         return index.GetSlot(i).Sequence;
-    }
-
-    // Fully optimised at its first call, with its per-entry helpers inlined: measured and explained
-    // at SegmentEntryDecoder.Decode (W3 cold 2.96 M -> 12.5 M entries/s, warm unchanged).
-    /// <summary>
-    /// Reads <paramref name="amount"/> entries starting at slot <paramref name="first"/>, verifying
-    /// every entry's sequence and checksum. Each chunk of up to <see cref="ReadChunkBytes"/> is one
-    /// positional read into one array that the returned payloads share (one copy per payload).
-    /// </summary>
-    /// <exception cref="CorruptionException">An entry fails its checks; names the data file and the entry's offset.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void ReadEntries(long first, int amount, List<Entry> into)
-    {
-        index.EnsureVerified();
-        long stop = first + amount;
-        while (first < stop)
-        {
-            long start = index.GetSlot(first).Offset;
-            long next = ChunkEnd(first, stop, start + ReadChunkBytes);
-            long end = EndOffset(next);
-            var buffer = GC.AllocateUninitializedArray<byte>(checked((int)(end - start)));
-            int read = data.Read(buffer, start);
-            bool cut = read < buffer.Length;
-            if (cut)
-            {
-                // Synced data that lost its end (F14): the entries still whole in it are read.
-                Array.Resize(ref buffer, read);
-            }
-
-            for (long k = first; k < next; k++)
-            {
-                IndexFormat.Slot slot = index.GetSlot(k);
-                if (cut && slot.Offset + SegmentFormat.EntryHeaderSize > start + read)
-                {
-                    throw new CorruptionException(DataPath, start + read, $"file ends before the committed entries (the index expects {end} bytes)");
-                }
-
-                into.Add(SegmentEntryDecoder.Decode(this, buffer, (int)(slot.Offset - start), k, slot));
-            }
-
-            first = next;
-        }
-    }
-
-    /// <summary>
-    /// The most bytes one positional read of <see cref="ReadEntries"/> covers (a single larger entry
-    /// is read whole). A read of 1,000 ordinary entries fits in one chunk: one system call, and one
-    /// array the payloads share. Measured (W3, 1,000,000 entries, Read(seq, 1000)): 1 MiB chunks
-    /// read 22.7 M entries/s at 62 MB peak RSS; 80 KB chunks (kept below the large object heap)
-    /// only 12.4 M/s at 145 MB, because small-object arrays are zeroed and churn gen0, while large
-    /// uninitialized arrays are not zeroed at all.
-    /// </summary>
-    public const long ReadChunkBytes = 1024 * 1024;
-
-    /// <summary>Where the bytes of slot <paramref name="k"/>'s entry end at the latest: the next slot's offset, or the data end (the index must be verified).</summary>
-    public long EndOffset(long k) => k < Count ? index.GetSlot(k).Offset : DataLength;
-
-    /// <summary>The largest slot bound in (first, stop] whose bytes end by <paramref name="limit"/>; at least first + 1.</summary>
-    private long ChunkEnd(long first, long stop, long limit)
-    {
-        if (EndOffset(stop) <= limit)
-        {
-            return stop;
-        }
-
-        long low = first + 1;
-        long high = stop;
-        while (low < high)
-        {
-            long mid = low + ((high - low + 1) >> 1);
-            if (EndOffset(mid) <= limit)
-            {
-                low = mid;
-            }
-            else
-            {
-                high = mid - 1;
-            }
-        }
-
-        return low;
     }
 
     /// <summary>
@@ -331,20 +263,24 @@ internal sealed class Segment
     /// <exception cref="IOException">The segment is broken, or the seal's I/O failed.</exception>
     public void Seal()
     {
-        data.ThrowIfBroken(broken);
-        data.SyncData();
+        SegmentFiles files = Files;
+        files.Data.ThrowIfBroken(broken);
+        files.Data.SyncData();
 
         // Sealed even if sealing the index fails part-way (its file may be cut under the mapping,
-        // so a slot store could fault): the data is synced, recovery rebuilds such an index.
+        // so a slot store could fault): the data is synced, recovery rebuilds such an index. Such
+        // a segment keeps its files open (outside the cache): a reopen would find that index.
         IsSealed = true;
-        index.Seal(Count);
+        files.Index.Seal(Count);
+        context.SegmentCache.Add(this);
     }
 
     /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers.</summary>
     public void SyncData()
     {
         long synced = Count;
-        data.SyncData();
+        SegmentIndex index = Files.Index;
+        Files.Data.SyncData();
 
         // Slots first, then the count vouching for them: else a power loss could pair it with stale slots.
         index.Sync();
@@ -352,28 +288,15 @@ internal sealed class Segment
         index.Sync();
     }
 
-    /// <summary>Takes a lease; false when the segment is already closed.</summary>
-    public bool TryAcquire() => leases.TryAcquire();
-
-    /// <summary>Returns a lease; the last one closes the files.</summary>
-    public void Release()
-    {
-        if (leases.Release())
-        {
-            index.Dispose();
-            data.Dispose();
-        }
-    }
-
     /// <summary>Closes and removes a segment whose first append failed (never published: the caller holds the only lease); false when its files stay.</summary>
-    public bool Discard(IFileSystem fs)
+    public bool Discard()
     {
         Release();
-        return TryDeleteFiles(fs, DataPath);
+        return TryDeleteFiles(context.FileSystem, DataPath);
     }
 
     /// <summary>Unlinks both files (open handles keep working until released).</summary>
-    public void DeleteFiles(IFileSystem fs) => DeleteFiles(fs, DataPath);
+    public void DeleteFiles() => DeleteFiles(context.FileSystem, DataPath);
 
     /// <summary>Unlinks the index, then the data file, of the segment whose data file is <paramref name="dataPath"/>.</summary>
     private static void DeleteFiles(IFileSystem fs, string dataPath)

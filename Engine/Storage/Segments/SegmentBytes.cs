@@ -26,35 +26,61 @@ internal static class SegmentBytes
                 continue;
             }
 
-            segment.SequenceAt(first); // verifies the index before its offsets are used
-            long live = BytesFrom(segment, first);
-            if (kept + live <= maxBytes)
+            // A wholly live segment that fits is measured without its index (every segment's
+            // first entry is at the same offset), so a pass over many sealed segments opens none.
+            if (first == 0 && kept + segment.DataLength - Segment.FirstEntryOffset <= maxBytes)
             {
-                kept += live;
+                kept += segment.DataLength - Segment.FirstEntryOffset;
                 continue;
             }
 
-            // The first slot from which the rest fits (Count: none of this segment does).
-            long low = first + 1;
-            long high = segment.Count;
-            while (low < high)
+            SegmentFiles files = segment.AcquireFiles();
+            try
             {
-                long middle = low + ((high - low) / 2);
-                if (kept + BytesFrom(segment, middle) <= maxBytes)
+                if (TryCut(segment, first, maxBytes, ref kept, out sequence))
                 {
-                    high = middle;
-                }
-                else
-                {
-                    low = middle + 1;
+                    return true;
                 }
             }
-
-            sequence = segment.SequenceAt(low - 1);
-            return true;
+            finally
+            {
+                segment.ReleaseFiles(files);
+            }
         }
 
         return false;
+    }
+
+    /// <summary>Within one segment (its files leased): adds its live bytes to <paramref name="kept"/> when they fit, else finds the cut.</summary>
+    private static bool TryCut(Segment segment, long first, long maxBytes, ref long kept, out ulong sequence)
+    {
+        sequence = 0;
+        segment.SequenceAt(first); // verifies the index before its offsets are used
+        long live = BytesFrom(segment, first);
+        if (kept + live <= maxBytes)
+        {
+            kept += live;
+            return false;
+        }
+
+        // The first slot from which the rest fits (Count: none of this segment does).
+        long low = first + 1;
+        long high = segment.Count;
+        while (low < high)
+        {
+            long middle = low + ((high - low) / 2);
+            if (kept + BytesFrom(segment, middle) <= maxBytes)
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        sequence = segment.SequenceAt(low - 1);
+        return true;
     }
 
     /// <summary>The data bytes from slot <paramref name="slot"/>'s record to the segment's end (0 at Count).</summary>

@@ -52,6 +52,9 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// <summary>Whether the slots may be read unchecked (written here, or their checksum matched).</summary>
     public bool IsVerified => verified;
 
+    /// <summary>Trusts the slots of a sealed index reopened after its checksum matched once in this process (the file is ours while the directory is locked).</summary>
+    public void MarkVerified() => verified = true;
+
     /// <summary>
     /// Called, under the verification lock, when the sealed slots fail their checksum on first
     /// use: recovery sets it to rebuild the index from the segment's data (see <see cref="Replace"/>).

@@ -1,9 +1,10 @@
 namespace Quasar.Storage.Segments;
 
 /// <summary>
-/// A reader's lease on one segment of a snapshot, taken with <c>using</c> and returned by
-/// <see cref="Dispose"/> (a struct: no allocation per read). While it is held, the segment's files
-/// stay open and its index mapped, even if a delete unlinks the segment meanwhile. A lease that
+/// A reader's lease on one segment of a snapshot and on its open files, taken with <c>using</c>
+/// and returned by <see cref="Dispose"/> (a struct: no allocation per read). While it is held, the
+/// segment's files stay open and its index mapped, even if a delete unlinks the segment or the
+/// <see cref="SegmentCache"/> wants its descriptors back meanwhile. A lease that
 /// could not be taken says why: the segment was closed by a delete that published a newer snapshot
 /// (<see cref="IsStale"/>: start over on that one), or by the log being disposed (nothing to read).
 /// <see cref="SegmentLog"/> takes them; its "Concurrency" block states the protocol.
@@ -11,10 +12,12 @@ namespace Quasar.Storage.Segments;
 internal readonly struct SegmentLease : IDisposable
 {
     private readonly Segment? held;
+    private readonly SegmentFiles? files;
 
-    private SegmentLease(Segment? held, bool isStale)
+    private SegmentLease(Segment? held, SegmentFiles? files, bool isStale)
     {
         this.held = held;
+        this.files = files;
         IsStale = isStale;
     }
 
@@ -27,12 +30,19 @@ internal readonly struct SegmentLease : IDisposable
     /// <summary>The leased segment (only when <see cref="IsHeld"/>).</summary>
     public Segment Segment => held!;
 
-    /// <summary>A lease taken on <paramref name="segment"/>.</summary>
-    public static SegmentLease Held(Segment segment) => new(segment, false);
+    /// <summary>A lease taken on <paramref name="segment"/> and on its <paramref name="files"/>.</summary>
+    public static SegmentLease Held(Segment segment, SegmentFiles files) => new(segment, files, false);
 
     /// <summary>A lease refused because the segment is closed; <paramref name="isStale"/> when by a delete.</summary>
-    public static SegmentLease Refused(bool isStale) => new(null, isStale);
+    public static SegmentLease Refused(bool isStale) => new(null, null, isStale);
 
-    /// <summary>Returns the lease, if held; the last one closes the segment's files.</summary>
-    public void Dispose() => held?.Release();
+    /// <summary>Returns the lease, if held: the files' first, then the segment's (the last one closes the segment).</summary>
+    public void Dispose()
+    {
+        if (held is not null)
+        {
+            held.ReleaseFiles(files!);
+            held.Release();
+        }
+    }
 }

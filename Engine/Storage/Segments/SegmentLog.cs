@@ -38,7 +38,9 @@ namespace Quasar.Storage.Segments;
 /// <item><b>Leases.</b> Every segment is reference counted: the log holds one lease for as long as
 /// the segment is in its snapshot, and a reader takes one (<see cref="SegmentLease"/>) for the time
 /// it touches the segment's files and mapped slots, so the files are closed and the index unmapped
-/// only after the last reader is done - never under one.</item>
+/// only after the last reader is done - never under one. The lease covers the segment's open
+/// files too: a sealed segment's are opened on demand and closed by the Db's
+/// <see cref="SegmentCache"/> only while no reader holds them.</item>
 /// <item><b>Publish before unlink.</b> A delete persists the tail first, then publishes the snapshot
 /// without the dead segments, and only then unlinks them and drops the log's lease. So a reader
 /// whose lease is refused knows, by its snapshot no longer being the log's, that a delete passed
@@ -155,7 +157,7 @@ internal sealed class SegmentLog : IDisposable
     {
         // A batch larger than a segment gets a segment of its own, sized for it.
         long slotCapacity = Math.Max(segmentSize, SegmentFormat.HeaderSize + length) / SegmentFormat.EntryHeaderSize;
-        Segment created = Segment.Create(context.FileSystem, context.Directory, entries[0].Sequence, slotCapacity);
+        Segment created = Segment.Create(context, entries[0].Sequence, slotCapacity);
         try
         {
             if (context.SyncWrites)
@@ -171,7 +173,7 @@ internal sealed class SegmentLog : IDisposable
         }
         catch
         {
-            if (!created.Discard(context.FileSystem))
+            if (!created.Discard())
             {
                 // Its files may hold the failed batch, under a name the next batch would not
                 // replace: recovery decides about them, so nothing more is written until a reopen.
@@ -211,7 +213,8 @@ internal sealed class SegmentLog : IDisposable
     {
         foreach (Segment segment in dead)
         {
-            segment.DeleteFiles(context.FileSystem);
+            segment.MarkUnlinked();
+            segment.DeleteFiles();
             Log.SegmentDeleted(context.Logger, name, segment.DataPath, tail);
             segment.Release();
         }
@@ -319,10 +322,32 @@ internal sealed class SegmentLog : IDisposable
     /// When the segment is closed, the snapshot is checked after the attempt: a delete publishes
     /// the new snapshot before it closes a segment, so a replaced one means a delete.
     /// </summary>
+    /// <exception cref="IOException">The segment's files, closed by the cache, could not be opened again.</exception>
     private SegmentLease Lease(SegmentSet snapshot, int index)
     {
         Segment segment = snapshot[index];
-        return segment.TryAcquire() ? SegmentLease.Held(segment) : SegmentLease.Refused(isStale: !ReferenceEquals(state, snapshot));
+        if (!segment.TryAcquire())
+        {
+            return SegmentLease.Refused(isStale: !ReferenceEquals(state, snapshot));
+        }
+
+        try
+        {
+            return SegmentLease.Held(segment, segment.AcquireFiles());
+        }
+        catch (Exception error) when (segment.IsUnlinked && error is IOException or CorruptionException)
+        {
+            // The cache had closed the files, and a delete unlinked them before they could be
+            // opened again: the delete passed this segment, so the reader starts over on the
+            // snapshot it published first (a reader with files open keeps reading them instead).
+            segment.Release();
+            return SegmentLease.Refused(isStale: true);
+        }
+        catch
+        {
+            segment.Release();
+            throw;
+        }
     }
 
     /// <summary>The newest live entry to delete so that the rest take at most <paramref name="maxBytes"/>; see <see cref="SegmentBytes"/>. The caller excludes appends and deletes.</summary>

@@ -12,8 +12,12 @@ namespace Quasar.Storage.Segments;
 /// only the batches after its last trusted batch are read and validated; a delete interrupted
 /// between persisting the tail and unlinking is finished.
 /// </summary>
-internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncWrites)
+internal sealed class SegmentRecovery(StoreContext context)
 {
+    private readonly IFileSystem fs = context.FileSystem;
+    private readonly ILogger logger = context.Logger;
+    private readonly bool syncWrites = context.SyncWrites;
+
     // Whether recovery removed files from the directory, which then needs a sync.
     private bool removedFiles;
 
@@ -29,7 +33,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
         var segments = new List<Segment>();
         try
         {
-            var recovery = new SegmentRecovery(context.FileSystem, context.Logger, context.SyncWrites);
+            var recovery = new SegmentRecovery(context);
             recovery.OpenSegments(context.Directory, name, segmentSize, segments);
             ulong tail = tailFile.Tail;
             SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
@@ -93,30 +97,30 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
         }
     }
 
-    /// <summary>Opens a sealed (not last) segment; its data must be intact.</summary>
+    /// <summary>
+    /// Checks a sealed (not last) segment and closes its files again: its data must be intact. What
+    /// is read: the data header (32 bytes), the index header and its first and last slots, and the
+    /// last slot's entry (which must end exactly at the end of the data); the full slot checksum
+    /// waits for the first read. The segment keeps the count, last sequence and data length found,
+    /// so its files open only when a read needs them (<see cref="SealedReopen"/>), and a ledger of
+    /// many segments holds no descriptor or mapping for them after the open.
+    /// </summary>
     /// <exception cref="CorruptionException">The data fails validation.</exception>
     private Segment OpenSealed(string dataPath, ulong baseSequence)
     {
-        IStorageFile data = fs.Open(dataPath, FileMode.Open, writable: false);
-        try
+        using IStorageFile data = fs.Open(dataPath, FileMode.Open, writable: false);
+        ReadDataHeader(data, baseSequence);
+        string indexPath = Path.ChangeExtension(dataPath, Segment.IndexExtension);
+        string? problem = TryCheckSealedIndex(data, indexPath, baseSequence, out Segment? segment);
+        if (segment is not null)
         {
-            ReadDataHeader(data, baseSequence);
-            string indexPath = Path.ChangeExtension(dataPath, Segment.IndexExtension);
-            string? problem = TryOpenSealedIndex(data, indexPath, baseSequence, out Segment? segment);
-            if (segment is not null)
-            {
-                return segment;
-            }
+            return segment;
+        }
 
-            Log.IndexRebuilt(logger, indexPath, problem!);
-            (SegmentIndex index, BatchScanner.Result scanned) = BuildSealedIndex(data, baseSequence);
-            return Segment.Recovered(data, index, baseSequence, scanned.SlotCount, scanned.ValidEnd, scanned.LastSequence, isSealed: true);
-        }
-        catch
-        {
-            data.Dispose();
-            throw;
-        }
+        Log.IndexRebuilt(logger, indexPath, problem!);
+        (SegmentIndex index, BatchScanner.Result scanned) = BuildSealedIndex(data, baseSequence);
+        index.Dispose();
+        return Segment.Sealed(context, dataPath, baseSequence, scanned.SlotCount, scanned.ValidEnd, scanned.LastSequence, slotsVerified: true);
     }
 
     /// <summary>Opens the last segment, repairing a torn tail. Null when it holds no complete batch (its files are removed).</summary>
@@ -158,7 +162,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
                 data.SyncData();
             }
 
-            return Segment.Recovered(data, index, baseSequence, recovered.SlotCount, recovered.ValidEnd, recovered.LastSequence, isSealed: false);
+            return Segment.Active(context, data, index, baseSequence, recovered.SlotCount, recovered.ValidEnd, recovered.LastSequence);
         }
         catch
         {
@@ -188,8 +192,8 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
         }
     }
 
-    /// <summary>Opens a sealed segment over its existing index when that index is intact and matches the data; else returns why not (the index is then rebuilt).</summary>
-    private string? TryOpenSealedIndex(IStorageFile data, string indexPath, ulong baseSequence, out Segment? segment)
+    /// <summary>The sealed segment described by its existing index when that index is intact and matches the data; else returns why not (the index is then rebuilt).</summary>
+    private string? TryCheckSealedIndex(IStorageFile data, string indexPath, ulong baseSequence, out Segment? segment)
     {
         segment = null;
         SegmentIndex? index = SegmentIndex.TryOpenSealed(fs, indexPath, baseSequence, out string? invalid);
@@ -210,7 +214,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
                 // lists, so sequences still follow on, and a read of the lost entries finds the
                 // file too short and raises CorruptionException naming it and the offset.
                 Log.SealedIndexDisagrees(logger, indexPath, header.SlotCount, data.Path, $"{problem}: the data ends at {data.Length} before the entries the index lists; reads of them fail");
-                segment = Segment.Recovered(data, index, baseSequence, header.SlotCount, impliedEnd, last.Sequence, isSealed: true);
+                segment = Segment.Sealed(context, data.Path, baseSequence, header.SlotCount, impliedEnd, last.Sequence, slotsVerified: true);
                 return null;
             }
 
@@ -227,21 +231,18 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
                 return problem;
             }
 
-            Segment opened = Segment.Recovered(data, index, baseSequence, header.SlotCount, dataLength, lastSequence, isSealed: true);
-            index.Repair = () => RebuildSealed(opened, data);
-            segment = opened;
+            segment = Segment.Sealed(context, data.Path, baseSequence, header.SlotCount, dataLength, lastSequence, slotsVerified: false);
             return null;
         }
         finally
         {
-            if (segment is null)
-            {
-                index.Dispose();
-            }
+            index.Dispose();
         }
     }
 
-    /// <summary>The lazy slot verification's repair: rebuilds a sealed index whose slots failed their checksum.</summary>
+    /// <summary>The lazy slot verification's repair (<see cref="SealedReopen"/> sets it): rebuilds a sealed index whose slots failed their checksum.</summary>
+    public static void RebuildSealed(StoreContext context, Segment segment, IStorageFile data) => new SegmentRecovery(context).RebuildSealed(segment, data);
+
     private void RebuildSealed(Segment segment, IStorageFile data)
     {
         Log.IndexRebuilt(logger, segment.IndexPath, "index slots checksum mismatch");

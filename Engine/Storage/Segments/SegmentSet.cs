@@ -118,7 +118,7 @@ internal sealed class SegmentSet
         }
 
         int index = FirstSegmentReaching(sequence + 1);
-        return index < segments.Length ? firstGlobals[index] + segments[index].LowerBound(sequence + 1) : End;
+        return index < segments.Length ? firstGlobals[index] + segments[index].LowerBoundOpening(sequence + 1) : End;
     }
 
     /// <summary>
