@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Quasar.Tests.Support;
+using Xunit.Sdk;
 
 namespace Quasar.Tests.Nats;
 
@@ -30,6 +32,21 @@ internal static class MirrorFixture
             Assert.True(
                 entries[i].Sequence == messages[i].EntrySequence && entries[i].Payload.Span.SequenceEqual(messages[i].Payload),
                 $"stream message {i + 1} carries entry {messages[i].EntrySequence}; entry {entries[i].Sequence} belongs there");
+        }
+    }
+
+    /// <summary>Waits (polling, at most two minutes) until <paramref name="condition"/> holds; fails with <paramref name="state"/>.</summary>
+    public static async Task UntilAsync(Func<bool> condition, Func<string> state)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (waited.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new XunitException($"not reached within two minutes: {state()}");
+            }
+
+            await Task.Delay(20);
         }
     }
 }

@@ -4,15 +4,12 @@ using NATS.Client.Core;
 using Quasar.Nats;
 using Quasar.Tests.Support;
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 namespace Quasar.Tests.Nats;
 
 /// <summary>The ingest against a real nats-server: every stream message lands in the ledger once, in order.</summary>
 public sealed class StreamIngestTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
-
     [Fact]
     public async Task Redelivered_messages_are_dropped_and_every_message_is_written_once_in_order()
     {
@@ -38,7 +35,7 @@ public sealed class StreamIngestTests(ITestOutputHelper output)
         await using (var ingest = new StreamIngest(db.Db, ledger, connection, options))
         {
             await ingest.StartAsync();
-            await Until(() => ingest.Dropped >= refused && ledger.Head == (ulong)payloads.Length, () => $"dropped {ingest.Dropped} of {refused}, head {ledger.Head}");
+            await MirrorFixture.UntilAsync(() => ingest.Dropped >= refused && ledger.Head == (ulong)payloads.Length, () => $"dropped {ingest.Dropped} of {refused}, head {ledger.Head}");
             Assert.Equal(payloads.Length, ingest.Written);
         }
 
@@ -60,14 +57,14 @@ public sealed class StreamIngestTests(ITestOutputHelper output)
         await using (var ingest = new StreamIngest(db.Db, ledger, connection, options))
         {
             await ingest.StartAsync();
-            await Until(() => ledger.Head == 400, () => $"head {ledger.Head}");
+            await MirrorFixture.UntilAsync(() => ledger.Head == 400, () => $"head {ledger.Head}");
         }
 
         await JetStreamProbe.PublishAsync(connection, "events", payloads[400..]);
         await using (var ingest = new StreamIngest(db.Db, ledger, connection, options))
         {
             await ingest.StartAsync();
-            await Until(() => ledger.Head == 1_000, () => $"head {ledger.Head}");
+            await MirrorFixture.UntilAsync(() => ledger.Head == 1_000, () => $"head {ledger.Head}");
         }
 
         AssertLedgerHolds(ledger, payloads);
@@ -94,10 +91,10 @@ public sealed class StreamIngestTests(ITestOutputHelper output)
         {
             await mirror.StartAsync();
             await ingest.StartAsync();
-            await JetStreamProbe.WaitForCountAsync(connection, "CHAIN", count / 3, Patience);
+            await JetStreamProbe.WaitForCountAsync(connection, "CHAIN", count / 3, TimeSpan.FromMinutes(2));
             server.Crash();
             server.Start();
-            await Until(() => copy.Head == (ulong)count, () => $"copy head {copy.Head}");
+            await MirrorFixture.UntilAsync(() => copy.Head == (ulong)count, () => $"copy head {copy.Head}");
             output.WriteLine($"chained {count} entries in {clock.Elapsed.TotalSeconds:F1} s through {server.Crashes} server kill; mirror sessions restarted {mirror.Retries}, ingest sessions restarted {ingest.Retries}, redeliveries dropped {ingest.Dropped}");
         }
 
@@ -125,20 +122,6 @@ public sealed class StreamIngestTests(ITestOutputHelper output)
             Assert.True(
                 read[i].Sequence == (ulong)(i + 1) && read[i].Payload.Span.SequenceEqual(payloads[i]),
                 $"ledger entry {i + 1} is sequence {read[i].Sequence} '{Encoding.ASCII.GetString(read[i].Payload.Span)}'");
-        }
-    }
-
-    private static async Task Until(Func<bool> condition, Func<string> state)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (waited.Elapsed > Patience)
-            {
-                throw new XunitException($"not reached within {Patience}: {state()}");
-            }
-
-            await Task.Delay(20);
         }
     }
 }
