@@ -36,7 +36,9 @@ internal sealed class JetStreamPublisher : IAsyncDisposable
     /// <summary>Subscribes to a fresh inbox and starts reading replies.</summary>
     public static async Task<JetStreamPublisher> StartAsync(NatsConnection connection, CancellationToken cancellationToken)
     {
-        string inbox = connection.NewInbox();
+        // Not under the connection's own inbox prefix: the client routes replies there to its
+        // request muxer, and this subscription would never see them.
+        string inbox = "_QUASAR_ACK." + Guid.NewGuid().ToString("N");
         INatsSub<byte[]> replies = await connection.SubscribeCoreAsync<byte[]>(inbox + ".*", cancellationToken: cancellationToken).ConfigureAwait(false);
         return new JetStreamPublisher(connection, inbox, replies);
     }

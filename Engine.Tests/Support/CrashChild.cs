@@ -53,7 +53,10 @@ internal sealed class CrashChild : IDisposable
     }
 
     /// <summary>Starts <c>dotnet Quasar.CrashWriter.dll</c> with <paramref name="arguments"/>.</summary>
-    public static CrashChild Start(params string[] arguments)
+    public static CrashChild Start(params string[] arguments) => StartTool(FindDll(), arguments);
+
+    /// <summary>Starts <c>dotnet &lt;dll&gt;</c> with <paramref name="arguments"/>: any tool that prints the crash protocol's ready line.</summary>
+    public static CrashChild StartTool(string dll, string[] arguments)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -61,7 +64,7 @@ internal sealed class CrashChild : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(FindDll());
+        info.ArgumentList.Add(dll);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -160,7 +163,10 @@ internal sealed class CrashChild : IDisposable
     /// same configuration as this test assembly (Engine.Tests references the project, so building
     /// the tests builds it).
     /// </summary>
-    public static string FindDll()
+    public static string FindDll() => FindToolDll("Quasar.CrashWriter");
+
+    /// <summary>tools/&lt;tool&gt;/bin/&lt;configuration&gt;/&lt;framework&gt;/&lt;tool&gt;.dll, built like <see cref="FindDll"/>'s.</summary>
+    public static string FindToolDll(string tool)
     {
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         string configuration = framework.Parent!.Name;
@@ -171,8 +177,8 @@ internal sealed class CrashChild : IDisposable
         }
 
         Assert.True(root is not null, $"no Engine.sln above {AppContext.BaseDirectory}");
-        string dll = Path.Combine(root.FullName, "tools", "Quasar.CrashWriter", "bin", configuration, framework.Name, "Quasar.CrashWriter.dll");
-        Assert.True(File.Exists(dll), $"{dll} is missing: build tools/Quasar.CrashWriter in {configuration}");
+        string dll = Path.Combine(root.FullName, "tools", tool, "bin", configuration, framework.Name, tool + ".dll");
+        Assert.True(File.Exists(dll), $"{dll} is missing: build tools/{tool} in {configuration}");
         return dll;
     }
 
