@@ -25,11 +25,19 @@ public sealed partial class QuasarEngine : IEngineWorkloads
 
     public TimeSpan Append(string directory, int entries, int batch, bool durableEachWrite)
     {
-        var buffer = new byte[batch * BenchPayload.Length];
-        var batchEntries = new Entry[batch];
         var watch = Stopwatch.StartNew();
         using var db = Db.Open(directory, new DbOptions { SyncWrites = durableEachWrite });
         using var ledger = Ledger.Open(db, new LedgerOptions { Prefix = Prefix });
+        WriteSequences(ledger, entries, batch);
+        db.Sync();
+        return watch.Elapsed;
+    }
+
+    /// <summary>Appends 1..<paramref name="entries"/> of bench payloads, <paramref name="batch"/> per <see cref="Ledger.Write"/> (W1/W2, every load, W8's load).</summary>
+    internal static void WriteSequences(Ledger ledger, int entries, int batch)
+    {
+        var buffer = new byte[batch * BenchPayload.Length];
+        var batchEntries = new Entry[batch];
         for (int written = 0; written < entries; written += batch)
         {
             if (entries - written < batch)
@@ -40,9 +48,6 @@ public sealed partial class QuasarEngine : IEngineWorkloads
             BenchPayload.FillBatch(batchEntries, buffer, (ulong)written + 1);
             ledger.Write(batchEntries);
         }
-
-        db.Sync();
-        return watch.Elapsed;
     }
 
     public TimeSpan Open(string directory, int entries)
@@ -98,6 +103,12 @@ public sealed partial class QuasarEngine : IEngineWorkloads
     {
         using var db = Db.Open(directory);
         using var ledger = Ledger.Open(db, new LedgerOptions { Prefix = Prefix });
+        return TimedPointReads(ledger, entries, reads, seed);
+    }
+
+    /// <summary>1,000 untimed, then <paramref name="reads"/> timed random <c>Read(sequence, 1)</c> over 1..<paramref name="entries"/>, each verified (W6, W8).</summary>
+    internal static TimeSpan TimedPointReads(Ledger ledger, int entries, int reads, int seed)
+    {
         var random = new Random(seed);
         for (int i = 0; i < 1000; i++)
         {
@@ -118,7 +129,7 @@ public sealed partial class QuasarEngine : IEngineWorkloads
         IReadOnlyList<Entry> one = ledger.Read(sequence, 1);
         if (one.Count != 1 || one[0].Sequence != sequence)
         {
-            throw new InvalidOperationException($"W6 read of {sequence} failed");
+            throw new InvalidOperationException($"point read of {sequence} failed");
         }
 
         BenchPayload.Verify(one[0].Payload.Span, sequence);

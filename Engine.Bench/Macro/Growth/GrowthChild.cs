@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Quasar.Bench.Macro.Engines;
 
 namespace Quasar.Bench.Macro.Growth;
 
@@ -35,7 +36,7 @@ public static class GrowthChild
         {
             metrics["size"] = entries;
             metrics["open_ms"] = open.TotalMilliseconds;
-            metrics["reads_per_s"] = reads / PointReads(reader, entries, reads).TotalSeconds;
+            metrics["reads_per_s"] = reads / QuasarEngine.TimedPointReads(reader, entries, reads, seed: 8).TotalSeconds;
             string ledgerDirectory = Directory.GetDirectories(directory, "ledger-*").Single();
             metrics["segments"] = Directory.GetFiles(ledgerDirectory, "*.seg").Length;
             metrics["open_fds"] = Directory.GetFiles("/proc/self/fd").Length;
@@ -65,34 +66,6 @@ public static class GrowthChild
         long length = ledger.Length;
         TimeSpan elapsed = watch.Elapsed;
         return length == entries ? elapsed : throw new InvalidOperationException($"W8 opened {length} entries, expected {entries}");
-    }
-
-    private static TimeSpan PointReads(Ledger ledger, int entries, int reads)
-    {
-        var random = new Random(8);
-        for (int i = 0; i < 1000; i++)
-        {
-            ReadOne(ledger, (ulong)random.Next(1, entries + 1));
-        }
-
-        var watch = Stopwatch.StartNew();
-        for (int i = 0; i < reads; i++)
-        {
-            ReadOne(ledger, (ulong)random.Next(1, entries + 1));
-        }
-
-        return watch.Elapsed;
-    }
-
-    private static void ReadOne(Ledger ledger, ulong sequence)
-    {
-        IReadOnlyList<Entry> one = ledger.Read(sequence, 1);
-        if (one.Count != 1 || one[0].Sequence != sequence)
-        {
-            throw new InvalidOperationException($"W8 read of {sequence} failed");
-        }
-
-        BenchPayload.Verify(one[0].Payload.Span, sequence);
     }
 
     private static int CountTargetsIn(string fdDirectory, string directory) =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Quasar.Bench.Macro.Engines;
 
 namespace Quasar.Bench.Macro.Growth;
 
@@ -17,21 +18,9 @@ public static class GrowthLoad
     {
         var watch = Stopwatch.StartNew();
         long segmentSize = batch >= 1000 ? new DbOptions().SegmentSize : (long)batch * (BenchPayload.Length + 16);
-        var buffer = new byte[batch * BenchPayload.Length];
-        var batchEntries = new Entry[batch];
         using var db = Db.Open(directory, new DbOptions { SegmentSize = segmentSize });
         using var ledger = Ledger.Open(db, new LedgerOptions { Prefix = Prefix });
-        for (int written = 0; written < entries; written += batch)
-        {
-            if (entries - written < batch)
-            {
-                batchEntries = new Entry[entries - written];
-            }
-
-            BenchPayload.FillBatch(batchEntries, buffer, (ulong)written + 1);
-            ledger.Write(batchEntries);
-        }
-
+        QuasarEngine.WriteSequences(ledger, entries, batch);
         db.Sync();
         return watch.Elapsed;
     }
