@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Quasar.Bench.Macro.Charts;
 
 namespace Quasar.Bench.Macro.Growth;
 
@@ -8,11 +9,11 @@ namespace Quasar.Bench.Macro.Growth;
 /// (untimed, W1's way: 1,000 entries of 100 bytes per write, synced at the end), then a fresh
 /// child process (<see cref="GrowthChild"/>) opens it and measures W4 (open), W6 (point reads),
 /// peak RSS and the descriptors and mappings it holds. On demand only, never in CI:
-/// <c>Engine.Bench growth [--sizes 1M,10M,100M] [--segments 100000] [--reads 100000] [--dir D]</c>.
+/// <c>Engine.Bench growth [--sizes 1M,10M,100M] [--segments 100000] [--reads 100000] [--dir D] [--svg DIR]</c>.
 /// <c>--segments N</c> adds a run at N small segments (10 entries each). 100 M entries take about
 /// 13 GB of disk; each size's store is deleted after its run. Prints one
 /// <c>result workload=W8 ...</c> line per size, with <c>size=</c> the entry count and
-/// <c>segments=</c> the segment count, for a chart of each metric against size.
+/// <c>segments=</c> the segment count; <c>--svg DIR</c> also writes <see cref="GrowthChart"/>.
 /// </summary>
 public static class GrowthRunner
 {
@@ -32,6 +33,7 @@ public static class GrowthRunner
         }
 
         Console.WriteLine($"# quasar W8 growth {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z; {Environment.ProcessorCount} cores; .NET {Environment.Version}; command: {Command} {string.Join(' ', args)}");
+        var bySize = new List<Result>();
         foreach ((int entries, int batch) in runs)
         {
             string directory = Path.Combine(root, $"{entries}-{batch}");
@@ -39,7 +41,12 @@ public static class GrowthRunner
             {
                 TimeSpan load = GrowthLoad.Load(directory, entries, batch);
                 Console.Error.WriteLine($"# loaded {entries:N0} entries ({batch} per segment-sized write) in {load.TotalSeconds:F1} s");
-                Console.WriteLine(Launch(directory, entries, reads));
+                string line = Launch(directory, entries, reads);
+                Console.WriteLine(line);
+                if (batch == 1000)
+                {
+                    bySize.Add(Result.Parse(line["result ".Length..]));
+                }
             }
             finally
             {
@@ -48,6 +55,11 @@ public static class GrowthRunner
         }
 
         ChildRun.DeleteDirectory(root);
+        if (Options.Get(args, "--svg") is { } svg && bySize.Count > 0)
+        {
+            Console.WriteLine($"# chart: {GrowthChart.Write(svg, bySize)}");
+        }
+
         return 0;
     }
 
