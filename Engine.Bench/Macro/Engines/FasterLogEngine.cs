@@ -27,7 +27,7 @@ public sealed partial class FasterLogEngine : IEngineWorkloads
         "W2" => "Enqueue x10 then Commit(true); device files O_SYNC: durable per commit",
         "W3" => "reopened (recover latest commit), Scan(Begin, Tail).GetNext (copy per entry)",
         "W4" => "new FasterLog (recover latest commit) + TailAddress, page cache warm",
-        "W6" => "reopened; ReadAsync(address) with the addresses Enqueue returned during the (untimed) load",
+        "W6" => "reopened; ReadAsync(address) with the addresses Enqueue returned during the (untimed) load (cold: found by an untimed scan)",
         "W7" => "tasks awaiting EnqueueAsync + WaitForCommitAsync per entry; AutoCommit (a commit per enqueue, run one after another); device files O_SYNC",
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
@@ -115,14 +115,16 @@ public sealed partial class FasterLogEngine : IEngineWorkloads
 
     public TimeSpan PointReads(string directory, int entries, int reads, int seed)
     {
-        long[] known = addresses ?? throw new InvalidOperationException("W6 on FasterLog needs the addresses of the load (Append first)");
+        using FasterLogSettings settings = Settings(directory);
+        using var log = new FasterLog(settings);
+
+        // Cold mode loads the store in another process: the addresses are then found by an untimed scan.
+        long[] known = addresses ?? ScanAddresses(log, entries);
         if (known.Length != entries)
         {
             throw new InvalidOperationException($"W6: {known.Length} addresses recorded, {entries} entries expected");
         }
 
-        using FasterLogSettings settings = Settings(directory);
-        using var log = new FasterLog(settings);
         var random = new Random(seed);
         for (int i = 0; i < 1000; i++)
         {
@@ -136,6 +138,18 @@ public sealed partial class FasterLogEngine : IEngineWorkloads
         }
 
         return watch.Elapsed;
+    }
+
+    private static long[] ScanAddresses(FasterLog log, int entries)
+    {
+        var found = new List<long>(entries);
+        using FasterLogScanIterator iterator = log.Scan(log.BeginAddress, log.TailAddress);
+        while (iterator.GetNext(out byte[] _, out int _, out long address))
+        {
+            found.Add(address);
+        }
+
+        return [.. found];
     }
 
     private static void ReadOne(FasterLog log, long[] known, int sequence)
