@@ -45,7 +45,8 @@ public static class ChildRun
         "fasterlog" => new FasterLogEngine(),
         "sqlite" => new SqliteEngine(),
         "lmdb" => new LmdbEngine(),
-        _ => throw new ArgumentException($"unknown engine '{name}' (quasar, fasterlog, sqlite, lmdb)", nameof(name)),
+        "nats" => new NatsEngine(),
+        _ => throw new ArgumentException($"unknown engine '{name}' (quasar, fasterlog, sqlite, lmdb, nats)", nameof(name)),
     };
 
     /// <summary>The child's entry point (<c>Engine.Bench macro-child ...</c>).</summary>

@@ -7,7 +7,7 @@ namespace Quasar.Bench.Macro;
 
 /// <summary>
 /// The macro workloads of BENCH.md, our engine side by side with its peers.
-/// Usage: <c>macro [--quick] [--cold | --both] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]</c>.
+/// Usage: <c>macro [--quick] [--cold | --both] [--workloads W1,W3] [--engines quasar,fasterlog,sqlite,lmdb,nats] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]</c>.
 /// <para>
 /// The parent measures the machine's limits, then for each workload runs the engines alternately
 /// (rep 1: A B C, rep 2: A B C, ...), every measured run in a fresh child process
@@ -25,7 +25,7 @@ namespace Quasar.Bench.Macro;
 public static class MacroRunner
 {
     private static readonly string[] AllWorkloads = [.. WorkloadRegistry.All.Select(w => w.Name)];
-    private static readonly string[] AllEngines = ["quasar", "fasterlog", "sqlite", "lmdb"];
+    private static readonly string[] AllEngines = ["quasar", "fasterlog", "sqlite", "lmdb", "nats"];
 
     public static int Run(string[] args)
     {
@@ -45,7 +45,7 @@ public static class MacroRunner
         TimeSpan timeout = quick ? TimeSpan.FromMinutes(3) : TimeSpan.FromMinutes(15);
         if (reps < 1 || workloads.Except(AllWorkloads).Any() || engines.Except(AllEngines).Any())
         {
-            Console.Error.WriteLine("usage: macro [--quick] [--cold | --both] [--workloads W1,...,W7] [--engines quasar,fasterlog,sqlite,lmdb] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]");
+            Console.Error.WriteLine("usage: macro [--quick] [--cold | --both] [--workloads W1,...,W7,W9] [--engines quasar,fasterlog,sqlite,lmdb,nats] [--reps N] [--dir PATH] [--no-limits] [--svg DIR]");
             return 2;
         }
 
@@ -53,7 +53,7 @@ public static class MacroRunner
         string header = string.Create(
             CultureInfo.InvariantCulture,
             $"# quasar macro benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z; {CpuModel()}, {Environment.ProcessorCount} cores; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; " +
-            $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads, W7 {concurrentEntries:N0}), {reps} rep(s), {string.Join(" and ", starts)}{(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
+            $"{entries:N0} entries (W2 {durableEntries:N0}, W6 {reads:N0} reads, W7 {concurrentEntries:N0}, W9 {entries:N0} to nats-server), {reps} rep(s), {string.Join(" and ", starts)}{(quick ? ", quick" : string.Empty)}; command: macro {string.Join(' ', args)}");
         Console.WriteLine(header);
 
         engines = [.. engines.Where(Runnable)];
@@ -68,6 +68,12 @@ public static class MacroRunner
         var total = Stopwatch.StartNew();
         foreach (string workload in workloads)
         {
+            if (WorkloadRegistry.Get(workload).Unavailable is string why)
+            {
+                Console.WriteLine($"# skipping {workload}: {why}");
+                continue;
+            }
+
             string[] running = engines.Where(e => WorkloadRegistry.Get(workload).RunsOn(ChildRun.CreateEngine(e))).ToArray();
             for (int rep = 1; rep <= reps; rep++)
             {

@@ -130,7 +130,7 @@ public static class Report
         string median = Format(row.Headline) + " " + unit;
         return row.Workload switch
         {
-            "W5" or "W7" => median + string.Create(CultureInfo.InvariantCulture, $"; latency p50 {row.Medians["p50_ms"]:0.##} ms, p99 {row.Medians["p99_ms"]:0.##} ms, max {row.Medians["max_ms"]:0.##} ms"),
+            "W5" or "W7" or "W9" => median + string.Create(CultureInfo.InvariantCulture, $"; latency p50 {row.Medians["p50_ms"]:0.##} ms, p99 {row.Medians["p99_ms"]:0.##} ms, max {row.Medians["max_ms"]:0.##} ms"),
             "W1" => median + string.Create(CultureInfo.InvariantCulture, $" ({row.Medians["mb_per_s"]:0.#} MB/s)"),
             "W2" => median + string.Create(CultureInfo.InvariantCulture, $" ({row.Medians["writes_per_s"]:N0} writes/s)"),
             "W4" when row.Medians.TryGetValue("reopen_ms", out double reopen) => median + string.Create(CultureInfo.InvariantCulture, $" (reopen {reopen:0.##} ms)"),

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using NATS.Client.Core;
 using Quasar.Tests.Support;
-using Xunit.Sdk;
 
 namespace Quasar.Tests.Nats;
 
@@ -37,7 +34,7 @@ internal sealed class NatsServer : IDisposable
     /// <summary>Starts a server on a free port and waits until it accepts connections.</summary>
     public static NatsServer StartNew()
     {
-        var server = new NatsServer(FreePort());
+        var server = new NatsServer(NatsServerProcess.FreePort());
         try
         {
             server.Start();
@@ -68,27 +65,13 @@ internal sealed class NatsServer : IDisposable
             throw new InvalidOperationException("The server is running.");
         }
 
-        var info = new ProcessStartInfo(NatsServerBinary.Path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "-js", "-a", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-sd", store.Path })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        process = Process.Start(info) ?? throw new XunitException("nats-server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        WaitUntilListening();
+        process = NatsServerProcess.Start(NatsServerBinary.Path, Port, store.Path, ReadyTimeout);
     }
 
     /// <summary>SIGKILLs the server by its process id and waits until it is gone.</summary>
     public void Crash()
     {
-        Process running = process ?? throw new InvalidOperationException("The server is not running.");
-        running.Kill();
-        running.WaitForExit();
-        running.Dispose();
+        NatsServerProcess.Stop(process ?? throw new InvalidOperationException("The server is not running."));
         process = null;
         Crashes++;
     }
@@ -98,44 +81,10 @@ internal sealed class NatsServer : IDisposable
     {
         if (process is not null)
         {
-            process.Kill();
-            process.WaitForExit();
-            process.Dispose();
+            NatsServerProcess.Stop(process);
             process = null;
         }
 
         store.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void WaitUntilListening()
-    {
-        var waited = Stopwatch.StartNew();
-        while (waited.Elapsed < ReadyTimeout)
-        {
-            if (process!.HasExited)
-            {
-                throw new XunitException($"nats-server exited at start with code {process.ExitCode}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                probe.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
-            }
-        }
-
-        throw new XunitException($"nats-server did not listen on port {Port} within {ReadyTimeout}");
     }
 }

@@ -12,7 +12,7 @@ namespace Quasar.Tests.Nats;
 /// <remarks>Protocol: <see cref="Path"/> is computed once per test process (lazily, thread-safe); the install runs at most once.</remarks>
 internal static class NatsServerBinary
 {
-    private const string Name = "nats-server";
+    private const string Name = NatsServerProcess.Name;
 
     private static readonly Lazy<string> Located = new(LocateOrInstall, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -21,7 +21,7 @@ internal static class NatsServerBinary
 
     private static string LocateOrInstall()
     {
-        if (Find() is string found)
+        if (NatsServerProcess.Find() is string found)
         {
             return found;
         }
@@ -35,15 +35,7 @@ internal static class NatsServerBinary
         }
 
         (int code, string output) = Run("/bin/sh", "-c", $"{installer}apt-get update -q && {installer}apt-get install -y -q {Name}");
-        return Find() ?? throw new XunitException($"installing {Name} with apt-get failed (exit {code}); install it yourself ('sudo apt-get install -y {Name}'). Output:\n{output}");
-    }
-
-    private static string? Find()
-    {
-        IEnumerable<string> directories = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/sbin", "/usr/bin"]);
-        return directories.Select(directory => System.IO.Path.Combine(directory, Name)).FirstOrDefault(File.Exists);
+        return NatsServerProcess.Find() ?? throw new XunitException($"installing {Name} with apt-get failed (exit {code}); install it yourself ('sudo apt-get install -y {Name}'). Output:\n{output}");
     }
 
     /// <summary>"" when root, "sudo -n " with passwordless sudo, null when apt-get is missing or neither works.</summary>

@@ -20,6 +20,7 @@ public sealed partial class QuasarEngine : IEngineWorkloads
         "W5" => "Queue, SyncWrites off, producer Batch 2500 -> named consumer Window 5000, Skip 2500",
         "W6" => "reopened (page cache warm), Cache 0, Read(random, 1)",
         "W7" => "one Producer (Batch = writers, Timeout 0) with SyncWrites; tasks await WriteAsync(payload), which assigns the sequence; each batch is one Ledger.Write: one write + one fdatasync (group commit)",
+        "W9" => "Ledger.Write of 1,000 (SyncWrites off), at most 1,024 entries unacknowledged before the next; LedgerMirror Window 1,024 to a file stream on a loopback nats-server; latency from the Write's return to the mirror's handling of the ack",
         _ => throw new ArgumentOutOfRangeException(nameof(workload), workload, null),
     };
 

@@ -10,7 +10,7 @@ namespace Quasar.Bench.Macro.Workloads;
 /// </summary>
 public abstract class Workload
 {
-    /// <summary>The name used by <c>--workloads</c> and in every output line (W1..W7).</summary>
+    /// <summary>The name used by <c>--workloads</c> and in every output line (W1..W9).</summary>
     public abstract string Name { get; }
 
     /// <summary>The headline metric, whether more is better, and its unit for the report.</summary>
@@ -18,6 +18,9 @@ public abstract class Workload
 
     /// <summary>Whether the engine's store is loaded (untimed: 1,000 per write, durable at the end) before <see cref="Measure"/>.</summary>
     public virtual bool LoadsFirst => false;
+
+    /// <summary>Why this workload cannot run on this machine (the runner skips it, saying so), or null.</summary>
+    public virtual string? Unavailable => null;
 
     /// <summary>The fewest entries a warm-up round uses.</summary>
     public virtual int MinimumWarmUpEntries => 10_000;
