@@ -8,6 +8,7 @@ namespace Quasar.Bench;
 //   macro [options]  - the macro workloads of BENCH.md against our engine and its peers
 //                      (Macro/MacroRunner.cs); each measured run is a child process started with
 //                      the hidden command 'macro-child' (Macro/ChildRun.cs)
+//   macro-report FILE... [--svg DIR] - one report and chart from the run lines of saved macro outputs
 //   growth [options] - W8, cost as the ledger grows (Macro/Growth/GrowthRunner.cs; on demand only),
 //                      each size measured by the hidden child command 'growth-child'
 //   anything else    - BenchmarkDotNet micro-benchmarks; all arguments go to BenchmarkSwitcher,
@@ -19,6 +20,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "macro")
         {
             return RunMacro(args[1..]);
+        }
+
+        if (args.Length > 0 && args[0] == Macro.SavedRuns.Command)
+        {
+            return Macro.SavedRuns.Run(args[1..]);
         }
 
         if (args.Length > 0 && args[0] == Macro.ChildRun.Command)

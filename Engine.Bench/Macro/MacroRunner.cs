@@ -99,6 +99,17 @@ public static class MacroRunner
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# all runs took {total.Elapsed.TotalSeconds:0.0} s"));
+        PrintReport(results, limits, header.TrimStart('#', ' '), svg);
+        return 0;
+    }
+
+    /// <summary>
+    /// The summary of <paramref name="results"/>: a line per (workload, engine, start), the ratio
+    /// lines, the Markdown tables and, with <paramref name="svg"/>, the charts. Used after a run and
+    /// by <see cref="SavedRuns"/> for results gathered from several runs' outputs.
+    /// </summary>
+    public static void PrintReport(IReadOnlyList<Result> results, MachineLimits? limits, string header, string? svg)
+    {
         IReadOnlyList<Report.Row> rows = Report.Summarize(results);
         foreach (Report.Row row in rows)
         {
@@ -111,7 +122,7 @@ public static class MacroRunner
         }
 
         Console.WriteLine();
-        Console.WriteLine(Report.Markdown(rows, limits, header.TrimStart('#', ' ')));
+        Console.WriteLine(Report.Markdown(rows, limits, header));
         if (svg is not null)
         {
             foreach (string file in Charts.ReportCharts.Write(svg, rows))
@@ -119,8 +130,6 @@ public static class MacroRunner
                 Console.WriteLine($"# chart {file}");
             }
         }
-
-        return 0;
     }
 
     /// <summary>False, saying why on one line, for a peer that cannot run here (LMDB without its native library).</summary>
