@@ -136,6 +136,7 @@ internal sealed class Segment
     /// <exception cref="IOException">The index space or the record could not be written; the batch left no trace (see <see cref="StorageFileAppend.AppendOrRollBack"/>).</exception>
     public void Append(ReadOnlySpan<Entry> entries, long length, bool sync)
     {
+        index.RetireCleanClose(); // first: it may repair the index, moving the committed state
         long offset = dataLength;
         long slot = count;
 
@@ -332,16 +333,13 @@ internal sealed class Segment
         index.Seal(Count);
     }
 
-    /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers.</summary>
-    public void SyncData()
+    /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers
+    /// (<paramref name="closing"/>: no append follows before a reopen, so as the clean-close record, unless the segment is broken).</summary>
+    public void SyncData(bool closing = false)
     {
         long synced = Count;
         data.SyncData();
-
-        // Slots first, then the count vouching for them: else a power loss could pair it with stale slots.
-        index.Sync();
-        index.MarkSynced(synced);
-        index.Sync();
+        index.RecordSynced(synced, DataLength, LastSequence, closing && !broken);
     }
 
     /// <summary>Takes a lease; false when the segment is already closed.</summary>

@@ -336,12 +336,15 @@ internal sealed class SegmentLog : IDisposable
     }
 
     /// <summary>Makes everything appended and deleted so far durable.</summary>
-    public void Sync()
+    public void Sync() => Sync(closing: false);
+
+    /// <summary>Makes everything durable; when <paramref name="closing"/>, the last segment gets its clean-close record.</summary>
+    private void Sync(bool closing)
     {
         SegmentSet snapshot = state;
         if (snapshot.Count > 0 && !snapshot[^1].IsSealed)
         {
-            snapshot[^1].SyncData();
+            snapshot[^1].SyncData(closing);
         }
 
         tailFile.Sync();
@@ -357,7 +360,7 @@ internal sealed class SegmentLog : IDisposable
     {
         try
         {
-            Sync();
+            Sync(closing: true);
         }
         finally
         {

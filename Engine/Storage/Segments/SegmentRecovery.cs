@@ -139,6 +139,15 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
             ReadDataHeader(data, baseSequence);
             long capacity = Math.Max(segmentSize, data.Length) / SegmentFormat.EntryHeaderSize;
             index = OpenActiveIndex(Path.ChangeExtension(dataPath, Segment.IndexExtension), baseSequence, capacity);
+            if (CleanCloseRecord.TryTrust(data, index, baseSequence, out long count, out long length, out ulong last))
+            {
+                // A clean close synced everything first: nothing to validate, scan or sync now.
+                Segment closed = Segment.Recovered(data, index, baseSequence, count, length, last, isSealed: false);
+                index.ActivateClosed(() => RebuildIndex(closed, data, "index slots fail the clean-close record's checksum", sealing: false));
+                Log.OpenedByCleanClose(logger, dataPath, count, length);
+                return closed;
+            }
+
             BatchScanner.Result recovered = ActiveTailRecovery.Recover(data, index, logger, out long synced);
             index.Activate(synced);
             if (recovered.SlotCount == 0)
@@ -228,7 +237,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
             }
 
             Segment opened = Segment.Recovered(data, index, baseSequence, header.SlotCount, dataLength, lastSequence, isSealed: true);
-            index.Repair = () => RebuildSealed(opened, data);
+            index.Repair = () => RebuildIndex(opened, data, "index slots checksum mismatch", sealing: true);
             segment = opened;
             return null;
         }
@@ -241,30 +250,47 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
         }
     }
 
-    /// <summary>The lazy slot verification's repair: rebuilds a sealed index whose slots failed their checksum.</summary>
-    private void RebuildSealed(Segment segment, IStorageFile data)
+    /// <summary>
+    /// The lazy slot verification's repair: rebuilds the index of a sealed segment, or of the last
+    /// one opened by its clean-close record, whose slots failed their checksum. Both were synced
+    /// whole, so the whole data file must validate.
+    /// </summary>
+    private void RebuildIndex(Segment segment, IStorageFile data, string reason, bool sealing)
     {
-        Log.IndexRebuilt(logger, segment.IndexPath, "index slots checksum mismatch");
-        (SegmentIndex rebuilt, BatchScanner.Result scanned) = BuildSealedIndex(data, segment.BaseSequence);
+        Log.IndexRebuilt(logger, segment.IndexPath, reason);
+        long capacity = sealing ? data.Length / SegmentFormat.EntryHeaderSize : segment.SlotCapacity;
+        (SegmentIndex rebuilt, BatchScanner.Result scanned) = BuildIndex(data, segment.BaseSequence, capacity, sealing);
         segment.ReplaceIndex(rebuilt, scanned.SlotCount, scanned.ValidEnd, scanned.LastSequence);
     }
 
     /// <summary>Builds a sealed index from scratch (beside the old one, then renamed over it); the whole data file must validate.</summary>
-    private (SegmentIndex Index, BatchScanner.Result Scanned) BuildSealedIndex(IStorageFile data, ulong baseSequence)
+    private (SegmentIndex Index, BatchScanner.Result Scanned) BuildSealedIndex(IStorageFile data, ulong baseSequence) =>
+        BuildIndex(data, baseSequence, data.Length / SegmentFormat.EntryHeaderSize, sealing: true);
+
+    /// <summary>Builds a sealed or active index from scratch (beside the old one, then renamed over it); the whole data file must validate.</summary>
+    private (SegmentIndex Index, BatchScanner.Result Scanned) BuildIndex(IStorageFile data, ulong baseSequence, long capacity, bool sealing)
     {
         string indexPath = Path.ChangeExtension(data.Path, Segment.IndexExtension);
         string temporary = indexPath + ".tmp";
-        SegmentIndex rebuilt = SegmentIndex.Create(fs, temporary, baseSequence, data.Length / SegmentFormat.EntryHeaderSize);
+        SegmentIndex rebuilt = SegmentIndex.Create(fs, temporary, baseSequence, capacity);
         try
         {
             BatchScanner.Result result = BatchScanner.Scan(data, rebuilt, SegmentFormat.HeaderSize, 0, 0);
             if (result.FailedAt >= 0 || result.SlotCount == 0)
             {
-                throw new CorruptionException(data.Path, result.ValidEnd, $"sealed segment fails validation: {result.Problem ?? "no batch"}");
+                throw new CorruptionException(data.Path, result.ValidEnd, $"{(sealing ? "sealed" : "cleanly closed")} segment fails validation: {result.Problem ?? "no batch"}");
             }
 
-            SyncWritable(data.Path);
-            rebuilt.Seal(result.SlotCount);
+            if (sealing)
+            {
+                SyncWritable(data.Path);
+                rebuilt.Seal(result.SlotCount);
+            }
+            else
+            {
+                rebuilt.Activate(result.SlotCount); // the clean close synced the data
+            }
+
             fs.Rename(temporary, indexPath);
             return (rebuilt, result);
         }
