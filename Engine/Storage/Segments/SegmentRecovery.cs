@@ -24,13 +24,13 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
     /// <exception cref="CorruptionException">Damage that is not a torn write (named by file and offset).</exception>
     public static (TailFile TailFile, SegmentSet Segments) Open(StoreContext context, string name, long segmentSize)
     {
-        context.PrepareDirectory();
+        string[] files = context.PrepareDirectory();
         TailFile tailFile = TailFile.Open(context.FileSystem, context.PathOf(TailFile.FileName));
         var segments = new List<Segment>();
         try
         {
             var recovery = new SegmentRecovery(context.FileSystem, context.Logger, context.SyncWrites);
-            recovery.OpenSegments(context.Directory, name, segmentSize, segments);
+            recovery.OpenSegments(files, name, segmentSize, segments);
             ulong tail = tailFile.Tail;
             SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
             SegmentLog.Unlink(context, name, dead, tail);
@@ -55,11 +55,11 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
         }
     }
 
-    /// <summary>Opens every segment file of the directory in sequence order (the last as the active one) and checks that they follow each other.</summary>
-    private void OpenSegments(string directory, string name, long segmentSize, List<Segment> segments)
+    /// <summary>Opens every segment file among the directory's <paramref name="files"/> in sequence order (the last as the active one) and checks that they follow each other.</summary>
+    private void OpenSegments(string[] files, string name, long segmentSize, List<Segment> segments)
     {
         var found = new List<(ulong Base, string Path)>();
-        foreach (string path in fs.ListFiles(directory, "*" + Segment.DataExtension))
+        foreach (string path in files.Where(f => f.EndsWith(Segment.DataExtension, StringComparison.Ordinal)))
         {
             string stem = Path.GetFileNameWithoutExtension(path);
             if (stem.Length == Sequence.EncodedLength && Sequence.TryDecode(System.Text.Encoding.ASCII.GetBytes(stem), out ulong baseSequence))
@@ -126,7 +126,9 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
         SegmentIndex? index = null;
         try
         {
-            if (data.Length < SegmentFormat.HeaderSize || HeaderIsZero(data))
+            Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
+            int read = data.Read(header, 0);
+            if (read < SegmentFormat.HeaderSize || !header.ContainsAnyExcept((byte)0))
             {
                 // A crash while the segment was being created: it never held a batch. A header of
                 // zeros was never synced (a power loss kept the name or size, not the data), and
@@ -136,7 +138,7 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
                 return null;
             }
 
-            ReadDataHeader(data, baseSequence);
+            CheckDataHeader(header, data.Path, baseSequence);
             long capacity = Math.Max(segmentSize, data.Length) / SegmentFormat.EntryHeaderSize;
             index = OpenActiveIndex(Path.ChangeExtension(dataPath, Segment.IndexExtension), baseSequence, capacity);
             if (CleanCloseRecord.TryTrust(data, index, baseSequence, out long count, out long length, out ulong last))
@@ -177,23 +179,21 @@ internal sealed class SegmentRecovery(IFileSystem fs, ILogger logger, bool syncW
         }
     }
 
-    /// <summary>Whether the data file's header bytes are all zero.</summary>
-    private static bool HeaderIsZero(IStorageFile data)
-    {
-        Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
-        int read = data.Read(header, 0);
-        return !header[..read].ContainsAnyExcept((byte)0);
-    }
-
     /// <summary>Checks a data file's header and that it names the base sequence of the file name.</summary>
     private static void ReadDataHeader(IStorageFile data, ulong expectedBase)
     {
         Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
         int read = data.Read(header, 0);
-        ulong baseSequence = SegmentFormat.ReadHeader(header[..read], data.Path);
+        CheckDataHeader(header[..read], data.Path, expectedBase);
+    }
+
+    /// <summary>Checks the header bytes of the data file at <paramref name="path"/> and that they name the base sequence of the file name.</summary>
+    private static void CheckDataHeader(ReadOnlySpan<byte> header, string path, ulong expectedBase)
+    {
+        ulong baseSequence = SegmentFormat.ReadHeader(header, path);
         if (baseSequence != expectedBase)
         {
-            throw new CorruptionException(data.Path, 16, $"header names base sequence {baseSequence} but the file name says {expectedBase}");
+            throw new CorruptionException(path, 16, $"header names base sequence {baseSequence} but the file name says {expectedBase}");
         }
     }
 
