@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
@@ -19,6 +20,16 @@ internal static class LedgerFiles
     public const int IndexHeaderSize = 64;
     public const int IndexSlotSize = 16;
     public const int TailCopySize = 32;
+
+    // The index header's fields (FORMAT.md, "Index header"), the clean-close record's included.
+    public const int IndexStateOffset = 12;
+    public const uint IndexStateActive = 0;
+    public const uint IndexStateClosed = 2;
+    public const int IndexCountOffset = 24;
+    public const int IndexSlotsCrcOffset = 32;
+    public const int IndexDataLengthOffset = 36;
+    public const int IndexLastSequenceOffset = 44;
+    public const int IndexHeaderCrcOffset = 60;
     public const int TailSecondCopyOffset = 4096;
 
     /// <summary>The directory of the ledger <see cref="Prefix"/> inside a database directory.</summary>
@@ -63,6 +74,22 @@ internal static class LedgerFiles
         long end = new FileInfo(newest).Length;
         Assert.Equal(BatchLength(batch), end - start);
         return new WrittenBatch(newest, start, end, batch);
+    }
+
+    /// <summary>An index file's header fields, after checking its header CRC; the slots CRC is recomputed over the first Count slots.</summary>
+    public static IndexHeaderFields ReadIndexHeader(string indexPath)
+    {
+        byte[] bytes = File.ReadAllBytes(indexPath);
+        Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(IndexHeaderCrcOffset)), Crc32C(bytes.AsSpan(0, IndexHeaderCrcOffset)));
+        long count = (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(IndexCountOffset));
+        int slotBytes = (int)Math.Min(count * IndexSlotSize, bytes.Length - IndexHeaderSize);
+        return new IndexHeaderFields(
+            BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(IndexStateOffset)),
+            count,
+            BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(IndexSlotsCrcOffset)),
+            (long)BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(IndexDataLengthOffset)),
+            BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(IndexLastSequenceOffset)),
+            Crc32C(bytes.AsSpan(IndexHeaderSize, slotBytes)));
     }
 
     /// <summary>XORs the byte at <paramref name="offset"/> with <paramref name="mask"/> (a different value for any mask but 0).</summary>
@@ -157,6 +184,9 @@ internal static class LedgerFiles
         Assert.Contains(offset.ToString(CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>An index header as stored, and the CRC-32C of the slots its count covers.</summary>
+internal sealed record IndexHeaderFields(uint State, long Count, uint SlotsCrc, long DataLength, ulong LastSequence, uint ComputedSlotsCrc);
 
 /// <summary>Where one written batch record lies: its segment file and its byte range there.</summary>
 internal sealed record WrittenBatch(string SegmentPath, long Start, long End, Entry[] Entries)

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Recovery rebuilt index {File}: {Reason}")]
     public static partial void IndexRebuilt(ILogger logger, string file, string reason);
 
+    [LoggerMessage(EventId = 17, Level = LogLevel.Debug, Message = "Opened {File} by its clean-close record: {Slots} entries, {Bytes} bytes, no recovery scan")]
+    public static partial void OpenedByCleanClose(ILogger logger, string file, long slots, long bytes);
+
     [LoggerMessage(EventId = 18, Level = LogLevel.Error, Message = "Intact sealed index {Index} records {Slots} entries that {File} does not hold ({Problem}); rebuilding the index from the data. If the data file was cut short, the missing entries are lost")]
     public static partial void SealedIndexDisagrees(ILogger logger, string index, long slots, string file, string problem);
 

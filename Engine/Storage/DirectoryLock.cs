@@ -30,10 +30,16 @@ internal sealed class DirectoryLock : IDisposable
 
         try
         {
+            // Written only when it differs: a reopen in the same process then costs one read
+            // instead of a truncation and a write (opening is timed, W4).
             byte[] text = System.Text.Encoding.ASCII.GetBytes($"quasar {Environment.ProcessId}\n");
-            stream.SetLength(0);
-            stream.Write(text);
-            stream.Flush();
+            Span<byte> found = stackalloc byte[text.Length + 1];
+            if (RandomAccess.Read(stream.SafeFileHandle, found, 0) != text.Length || !found[..text.Length].SequenceEqual(text))
+            {
+                stream.SetLength(0);
+                stream.Write(text);
+                stream.Flush();
+            }
         }
         catch
         {

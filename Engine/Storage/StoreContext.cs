@@ -27,16 +27,20 @@ internal sealed record StoreContext(IFileSystem FileSystem, string Directory, bo
     public string PathOf(string fileName) => Path.Combine(Directory, fileName);
 
     /// <summary>
-    /// Creates the directory if missing (making its entry in the database directory durable) and
-    /// removes files named <c>*.tmp</c>: unfinished rewrites a crash left behind.
+    /// Creates the directory if missing (making its entry in the database directory durable),
+    /// removes files named <c>*.tmp</c> (unfinished rewrites a crash left behind), and returns
+    /// the files left: one listing serves the cleanup and the caller's search (opening is timed).
     /// </summary>
-    public void PrepareDirectory()
+    public string[] PrepareDirectory()
     {
         DurableDirectory.Create(FileSystem, Directory);
-        foreach (string temporary in FileSystem.ListFiles(Directory, "*.tmp"))
+        string[] files = FileSystem.ListFiles(Directory, "*");
+        foreach (string temporary in files.Where(f => f.EndsWith(".tmp", StringComparison.Ordinal)))
         {
             Log.FileRemoved(Logger, temporary, "unfinished temporary file");
             FileSystem.Delete(temporary);
         }
+
+        return [.. files.Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal))];
     }
 }

@@ -1,9 +1,11 @@
+using Quasar.Storage.Files;
 using Quasar.Storage.Segments;
 
 namespace Quasar.Storage;
 
 /// <summary>
-/// Where recovery starts validating the last segment (FORMAT.md, "Recovery on open"): at the
+/// Where recovery starts validating the last segment (FORMAT.md, "Recovery on open"): nowhere
+/// (the data's end) when it opens the segment by its clean-close record; else at the
 /// last batch of the index's trusted prefix, the run of slots from slot 0 that pass their checks
 /// with increasing sequences and offsets inside the data, no longer than the header's synced
 /// count. Batches before that point are known to have been synced and are not read on open, so
@@ -33,6 +35,11 @@ internal static class TrustedIndexPrefix
             return SegmentFormat.HeaderSize;
         }
 
+        if (header.State == IndexFormat.StateClosed && OpensByCleanClose(indexPath, baseSequence))
+        {
+            return dataLength; // recovery validates nothing: the record vouches for every batch
+        }
+
         long lastBatchOffset = SegmentFormat.HeaderSize;
         ulong previous = 0;
         long previousOffset = 0;
@@ -56,6 +63,19 @@ internal static class TrustedIndexPrefix
         }
 
         return lastBatchOffset;
+    }
+
+    /// <summary>Whether recovery would open the segment by its index's clean-close record (the same <see cref="CleanCloseRecord"/> decision, on read-only files).</summary>
+    private static bool OpensByCleanClose(string indexPath, ulong baseSequence)
+    {
+        using SegmentIndex? index = SegmentIndex.TryOpenReadOnly(PhysicalFileSystem.Instance, indexPath);
+        if (index is null)
+        {
+            return false;
+        }
+
+        using IStorageFile data = PhysicalFileSystem.Instance.Open(Path.ChangeExtension(indexPath, Segment.DataExtension), FileMode.Open, writable: false);
+        return CleanCloseRecord.TryTrust(data, index, baseSequence, out _, out _, out _);
     }
 
     /// <summary>The header, or false when it is invalid or names a version this build does not read (recovery then rebuilds or refuses; either way it validates nothing by the index).</summary>

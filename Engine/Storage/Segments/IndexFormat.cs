@@ -14,11 +14,19 @@ namespace Quasar.Storage.Segments;
 /// Index header (64 bytes)
 /// 0            8         12         16         24           32           36         60         64
 /// +------------+---------+----------+----------+------------+------------+----------+----------+
-/// | magic      | version | state:   | base     | slot count | CRC-32C of | reserved | CRC-32C  |
-/// | "QUASARIX" | 1       | 0 active | sequence | (sealed;   | the slots  | 0        | of 0..59 |
-/// |            |         | 1 sealed |          | 0 active)  | (sealed;   |          |          |
-/// |            |         |          |          |            | 0 active)  |          |          |
+/// | magic      | version | state:   | base     | slot count | CRC-32C of | see      | CRC-32C  |
+/// | "QUASARIX" | 1       | 0 active | sequence | (sealed:   | the slots  | below    | of 0..59 |
+/// |            |         | 1 sealed |          | final;     | (sealed;   |          |          |
+/// |            |         | 2 closed |          | else the   | else 0)    |          |          |
+/// |            |         |          |          | synced)    |            |          |          |
 /// +------------+---------+----------+----------+------------+------------+----------+----------+
+///
+/// Bytes 36..59 when closed (the clean-close record; reserved, 0, in the other states)
+/// 36           44              52         60
+/// +------------+---------------+----------+
+/// | data file  | last sequence | reserved |
+/// | length     | of the data   | 0        |
+/// +------------+---------------+----------+
 ///
 /// Slot i (16 bytes at offset 64 + 16 * i): the segment's i-th entry
 /// 0                       8                                     16
@@ -55,12 +63,19 @@ internal static class IndexFormat
     /// <summary>Header state of a sealed segment's index: count and slot checksum are final.</summary>
     public const uint StateSealed = 1;
 
+    /// <summary>
+    /// Header state of the last segment's index after a clean close (the clean-close record):
+    /// data and slots were synced before it, so the count, data length and last sequence it
+    /// names are the whole segment. Replaced durably by an active header before the next append.
+    /// </summary>
+    public const uint StateClosed = 2;
+
     private const int OffsetBits = 47;
     private const ulong OffsetMask = (1UL << OffsetBits) - 1;
     private const ulong BatchStartBit = 1UL << OffsetBits;
 
-    /// <summary>The decoded header of an index file.</summary>
-    public readonly record struct Header(uint State, ulong BaseSequence, long SlotCount, uint SlotsChecksum);
+    /// <summary>The decoded header of an index file; <paramref name="DataLength"/> and <paramref name="LastSequence"/> are the clean-close record's (0 unless closed).</summary>
+    public readonly record struct Header(uint State, ulong BaseSequence, long SlotCount, uint SlotsChecksum, long DataLength = 0, ulong LastSequence = 0);
 
     /// <summary>Encodes an index header.</summary>
     public static void WriteHeader(Span<byte> destination, Header header)
@@ -73,6 +88,8 @@ internal static class IndexFormat
         BinaryPrimitives.WriteUInt64LittleEndian(destination[16..], header.BaseSequence);
         BinaryPrimitives.WriteUInt64LittleEndian(destination[24..], (ulong)header.SlotCount);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[32..], header.SlotsChecksum);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[36..], (ulong)header.DataLength);
+        BinaryPrimitives.WriteUInt64LittleEndian(destination[44..], header.LastSequence);
         BinaryPrimitives.WriteUInt32LittleEndian(destination[60..], Crc32C.Compute(destination[..60]));
     }
 
@@ -98,7 +115,9 @@ internal static class IndexFormat
             BinaryPrimitives.ReadUInt32LittleEndian(source[12..]),
             BinaryPrimitives.ReadUInt64LittleEndian(source[16..]),
             (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(source[24..]), long.MaxValue),
-            BinaryPrimitives.ReadUInt32LittleEndian(source[32..]));
+            BinaryPrimitives.ReadUInt32LittleEndian(source[32..]),
+            (long)Math.Min(BinaryPrimitives.ReadUInt64LittleEndian(source[36..]), long.MaxValue),
+            BinaryPrimitives.ReadUInt64LittleEndian(source[44..]));
         return true;
     }
 

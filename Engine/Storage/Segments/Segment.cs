@@ -168,6 +168,7 @@ internal sealed partial class Segment
     {
         SegmentFiles files = Files;
         SegmentIndex index = files.Index;
+        index.RetireCleanClose(); // before reading the committed state: it may repair the index, moving it
         long offset = dataLength;
         long slot = count;
 
@@ -275,17 +276,14 @@ internal sealed partial class Segment
         context.SegmentCache.Add(this);
     }
 
-    /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers.</summary>
-    public void SyncData()
+    /// <summary>Makes appended data and slots durable, and records in the index header how many slots the synced data covers
+    /// (<paramref name="closing"/>: no append follows before a reopen, so as the clean-close record, unless the segment is broken).</summary>
+    public void SyncData(bool closing = false)
     {
         long synced = Count;
-        SegmentIndex index = Files.Index;
-        Files.Data.SyncData();
-
-        // Slots first, then the count vouching for them: else a power loss could pair it with stale slots.
-        index.Sync();
-        index.MarkSynced(synced);
-        index.Sync();
+        SegmentFiles files = Files;
+        files.Data.SyncData();
+        files.Index.RecordSynced(synced, DataLength, LastSequence, closing && !broken);
     }
 
     /// <summary>Closes and removes a segment whose first append failed (never published: the caller holds the only lease); false when its files stay.</summary>

@@ -18,7 +18,7 @@ namespace Quasar.Storage.Segments;
 /// segment's recorded last sequence instead). The mapping is unmapped only when the owning
 /// segment's last lease is returned.
 /// </remarks>
-internal sealed unsafe class SegmentIndex : IDisposable
+internal sealed unsafe partial class SegmentIndex : IDisposable
 {
     private readonly object verifyLock = new();
     private IStorageFile file;
@@ -257,6 +257,7 @@ internal sealed unsafe class SegmentIndex : IDisposable
     /// </summary>
     public void Seal(long slotCount)
     {
+        EnsureVerified(); // an index opened by its clean-close record: the checksum must not bless unchecked slots
         WriteHeader(new IndexFormat.Header(IndexFormat.StateSealed, header.BaseSequence, slotCount, SlotsChecksum(slotCount)));
         map.Sync();
         if (!OperatingSystem.IsWindows())
@@ -369,9 +370,6 @@ internal sealed unsafe class SegmentIndex : IDisposable
         header = rebuilt.header;
         reservation = rebuilt.reservation;
     }
-
-    /// <summary>Makes the written slots durable.</summary>
-    public void Sync() => map.Sync();
 
     /// <summary>Unmaps and closes the file.</summary>
     public void Dispose()

@@ -191,8 +191,7 @@ internal sealed class SegmentLog : IDisposable
     /// Deletes every entry at or below <paramref name="newTail"/> (which the ledger has checked
     /// lies above the current tail and at or below Head): persists the tail first (synced whenever
     /// segments are unlinked), then publishes the snapshot without the sealed segments that hold
-    /// nothing above it, then unlinks them.
-    /// Returns how many entries were removed.
+    /// nothing above it, then unlinks them. Returns how many entries were removed.
     /// </summary>
     public long Delete(ulong newTail)
     {
@@ -361,12 +360,15 @@ internal sealed class SegmentLog : IDisposable
     }
 
     /// <summary>Makes everything appended and deleted so far durable.</summary>
-    public void Sync()
+    public void Sync() => Sync(closing: false);
+
+    /// <summary>Makes everything durable; when <paramref name="closing"/>, the last segment gets its clean-close record.</summary>
+    private void Sync(bool closing)
     {
         SegmentSet snapshot = state;
         if (snapshot.Count > 0 && !snapshot[^1].IsSealed)
         {
-            snapshot[^1].SyncData();
+            snapshot[^1].SyncData(closing);
         }
 
         tailFile.Sync();
@@ -382,7 +384,7 @@ internal sealed class SegmentLog : IDisposable
     {
         try
         {
-            Sync();
+            Sync(closing: true);
         }
         finally
         {

@@ -28,13 +28,13 @@ internal sealed class SegmentRecovery(StoreContext context)
     /// <exception cref="CorruptionException">Damage that is not a torn write (named by file and offset).</exception>
     public static (TailFile TailFile, SegmentSet Segments) Open(StoreContext context, string name, long segmentSize)
     {
-        context.PrepareDirectory();
+        string[] files = context.PrepareDirectory();
         TailFile tailFile = TailFile.Open(context.FileSystem, context.PathOf(TailFile.FileName));
         var segments = new List<Segment>();
         try
         {
             var recovery = new SegmentRecovery(context);
-            recovery.OpenSegments(context.Directory, name, segmentSize, segments);
+            recovery.OpenSegments(files, name, segmentSize, segments);
             ulong tail = tailFile.Tail;
             SegmentSet opened = SegmentSet.Opened([.. segments]).WithTail(tail, out Segment[] dead);
             SegmentLog.Unlink(context, name, dead, tail);
@@ -59,11 +59,11 @@ internal sealed class SegmentRecovery(StoreContext context)
         }
     }
 
-    /// <summary>Opens every segment file of the directory in sequence order (the last as the active one) and checks that they follow each other.</summary>
-    private void OpenSegments(string directory, string name, long segmentSize, List<Segment> segments)
+    /// <summary>Opens every segment file among the directory's <paramref name="files"/> in sequence order (the last as the active one) and checks that they follow each other.</summary>
+    private void OpenSegments(string[] files, string name, long segmentSize, List<Segment> segments)
     {
         var found = new List<(ulong Base, string Path)>();
-        foreach (string path in fs.ListFiles(directory, "*" + Segment.DataExtension))
+        foreach (string path in files.Where(f => f.EndsWith(Segment.DataExtension, StringComparison.Ordinal)))
         {
             string stem = Path.GetFileNameWithoutExtension(path);
             if (stem.Length == Sequence.EncodedLength && Sequence.TryDecode(System.Text.Encoding.ASCII.GetBytes(stem), out ulong baseSequence))
@@ -130,7 +130,9 @@ internal sealed class SegmentRecovery(StoreContext context)
         SegmentIndex? index = null;
         try
         {
-            if (data.Length < SegmentFormat.HeaderSize || HeaderIsZero(data))
+            Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
+            int read = data.Read(header, 0);
+            if (read < SegmentFormat.HeaderSize || !header.ContainsAnyExcept((byte)0))
             {
                 // A crash while the segment was being created: it never held a batch. A header of
                 // zeros was never synced (a power loss kept the name or size, not the data), and
@@ -140,9 +142,18 @@ internal sealed class SegmentRecovery(StoreContext context)
                 return null;
             }
 
-            ReadDataHeader(data, baseSequence);
+            CheckDataHeader(header, data.Path, baseSequence);
             long capacity = Math.Max(segmentSize, data.Length) / SegmentFormat.EntryHeaderSize;
             index = OpenActiveIndex(Path.ChangeExtension(dataPath, Segment.IndexExtension), baseSequence, capacity);
+            if (CleanCloseRecord.TryTrust(data, index, baseSequence, out long count, out long length, out ulong last))
+            {
+                // A clean close synced everything first: nothing to validate, scan or sync now.
+                Segment closed = Segment.Active(context, data, index, baseSequence, count, length, last);
+                index.ActivateClosed(() => RebuildIndex(closed, data, "index slots fail the clean-close record's checksum", sealing: false));
+                Log.OpenedByCleanClose(logger, dataPath, count, length);
+                return closed;
+            }
+
             BatchScanner.Result recovered = ActiveTailRecovery.Recover(data, index, logger, out long synced);
             index.Activate(synced);
             if (recovered.SlotCount == 0)
@@ -172,23 +183,21 @@ internal sealed class SegmentRecovery(StoreContext context)
         }
     }
 
-    /// <summary>Whether the data file's header bytes are all zero.</summary>
-    private static bool HeaderIsZero(IStorageFile data)
-    {
-        Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
-        int read = data.Read(header, 0);
-        return !header[..read].ContainsAnyExcept((byte)0);
-    }
-
     /// <summary>Checks a data file's header and that it names the base sequence of the file name.</summary>
     private static void ReadDataHeader(IStorageFile data, ulong expectedBase)
     {
         Span<byte> header = stackalloc byte[SegmentFormat.HeaderSize];
         int read = data.Read(header, 0);
-        ulong baseSequence = SegmentFormat.ReadHeader(header[..read], data.Path);
+        CheckDataHeader(header[..read], data.Path, expectedBase);
+    }
+
+    /// <summary>Checks the header bytes of the data file at <paramref name="path"/> and that they name the base sequence of the file name.</summary>
+    private static void CheckDataHeader(ReadOnlySpan<byte> header, string path, ulong expectedBase)
+    {
+        ulong baseSequence = SegmentFormat.ReadHeader(header, path);
         if (baseSequence != expectedBase)
         {
-            throw new CorruptionException(data.Path, 16, $"header names base sequence {baseSequence} but the file name says {expectedBase}");
+            throw new CorruptionException(path, 16, $"header names base sequence {baseSequence} but the file name says {expectedBase}");
         }
     }
 
@@ -240,32 +249,51 @@ internal sealed class SegmentRecovery(StoreContext context)
         }
     }
 
-    /// <summary>The lazy slot verification's repair (<see cref="SealedReopen"/> sets it): rebuilds a sealed index whose slots failed their checksum.</summary>
-    public static void RebuildSealed(StoreContext context, Segment segment, IStorageFile data) => new SegmentRecovery(context).RebuildSealed(segment, data);
+    /// <summary>The lazy slot verification's repair of a sealed index (<see cref="SealedReopen"/> sets it when it opens the files).</summary>
+    public static void RebuildSealed(StoreContext context, Segment segment, IStorageFile data) =>
+        new SegmentRecovery(context).RebuildIndex(segment, data, "index slots checksum mismatch", sealing: true);
 
-    private void RebuildSealed(Segment segment, IStorageFile data)
+    /// <summary>
+    /// The lazy slot verification's repair: rebuilds the index of a sealed segment, or of the last
+    /// one opened by its clean-close record, whose slots failed their checksum. Both were synced
+    /// whole, so the whole data file must validate.
+    /// </summary>
+    private void RebuildIndex(Segment segment, IStorageFile data, string reason, bool sealing)
     {
-        Log.IndexRebuilt(logger, segment.IndexPath, "index slots checksum mismatch");
-        (SegmentIndex rebuilt, BatchScanner.Result scanned) = BuildSealedIndex(data, segment.BaseSequence);
+        Log.IndexRebuilt(logger, segment.IndexPath, reason);
+        long capacity = sealing ? data.Length / SegmentFormat.EntryHeaderSize : segment.SlotCapacity;
+        (SegmentIndex rebuilt, BatchScanner.Result scanned) = BuildIndex(data, segment.BaseSequence, capacity, sealing);
         segment.ReplaceIndex(rebuilt, scanned.SlotCount, scanned.ValidEnd, scanned.LastSequence);
     }
 
     /// <summary>Builds a sealed index from scratch (beside the old one, then renamed over it); the whole data file must validate.</summary>
-    private (SegmentIndex Index, BatchScanner.Result Scanned) BuildSealedIndex(IStorageFile data, ulong baseSequence)
+    private (SegmentIndex Index, BatchScanner.Result Scanned) BuildSealedIndex(IStorageFile data, ulong baseSequence) =>
+        BuildIndex(data, baseSequence, data.Length / SegmentFormat.EntryHeaderSize, sealing: true);
+
+    /// <summary>Builds a sealed or active index from scratch (beside the old one, then renamed over it); the whole data file must validate.</summary>
+    private (SegmentIndex Index, BatchScanner.Result Scanned) BuildIndex(IStorageFile data, ulong baseSequence, long capacity, bool sealing)
     {
         string indexPath = Path.ChangeExtension(data.Path, Segment.IndexExtension);
         string temporary = indexPath + ".tmp";
-        SegmentIndex rebuilt = SegmentIndex.Create(fs, temporary, baseSequence, data.Length / SegmentFormat.EntryHeaderSize);
+        SegmentIndex rebuilt = SegmentIndex.Create(fs, temporary, baseSequence, capacity);
         try
         {
             BatchScanner.Result result = BatchScanner.Scan(data, rebuilt, SegmentFormat.HeaderSize, 0, 0);
             if (result.FailedAt >= 0 || result.SlotCount == 0)
             {
-                throw new CorruptionException(data.Path, result.ValidEnd, $"sealed segment fails validation: {result.Problem ?? "no batch"}");
+                throw new CorruptionException(data.Path, result.ValidEnd, $"{(sealing ? "sealed" : "cleanly closed")} segment fails validation: {result.Problem ?? "no batch"}");
             }
 
-            SyncWritable(data.Path);
-            rebuilt.Seal(result.SlotCount);
+            if (sealing)
+            {
+                SyncWritable(data.Path);
+                rebuilt.Seal(result.SlotCount);
+            }
+            else
+            {
+                rebuilt.Activate(result.SlotCount); // the clean close synced the data
+            }
+
             fs.Rename(temporary, indexPath);
             return (rebuilt, result);
         }
