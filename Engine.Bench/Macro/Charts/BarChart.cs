@@ -51,7 +51,13 @@ public static class BarChart
                 svg.Line(left - 4, y.Map(target), left + groupWidth - 16, y.Map(target), TargetColour, 2, "5,3");
             }
 
-            svg.Text(left + ((groupWidth - 20) / 2), svg.Height - ChartFrame.Bottom + 16, group.Label, "middle", size: 11);
+            // "W1 lmdb": the workload above the peer, so neighbouring labels never overlap.
+            double middle = left + ((groupWidth - 20) / 2);
+            string[] lines = group.Label.Split(' ', 2);
+            for (int row = 0; row < lines.Length; row++)
+            {
+                svg.Text(middle, svg.Height - ChartFrame.Bottom + 16 + (13 * row), lines[row], "middle", size: 11);
+            }
         }
 
         if (reference is double line)

@@ -11,11 +11,11 @@ public static class GrowthChart
 {
     private static readonly (string Metric, string Name, bool Inverse)[] Costs =
     [
-        ("open_ms", "open (W4)", false),
-        ("reads_per_s", "point read time (W6)", true),
+        ("open_ms", "open", false),
+        ("reads_per_s", "point read", true),
         ("peak_rss_mb", "peak RSS", false),
         ("rss_anon_mb", "private RSS", false),
-        ("ledger_fds", "ledger descriptors", false),
+        ("ledger_fds", "descriptors", false),
     ];
 
     /// <summary>Writes <c>growth.svg</c> into <paramref name="directory"/> from W8's result lines; returns its path.</summary>
@@ -31,7 +31,7 @@ public static class GrowthChart
         ];
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, "growth.svg");
-        LineChart.Render("W8: cost as the ledger grows (1 = the smallest size)", "entries in the ledger", "cost / cost at the smallest size", series).Save(path);
+        LineChart.Render("W8: cost as the ledger grows (1 = the smallest size)", "entries in the ledger", "cost / cost at the smallest size (log)", series, logY: true).Save(path);
         return path;
     }
 

@@ -9,7 +9,7 @@ namespace Quasar.Bench.Macro.Growth;
 /// (untimed, W1's way: 1,000 entries of 100 bytes per write, synced at the end), then a fresh
 /// child process (<see cref="GrowthChild"/>) opens it and measures W4 (open), W6 (point reads),
 /// peak RSS and the descriptors and mappings it holds. On demand only, never in CI:
-/// <c>Engine.Bench growth [--sizes 1M,10M,100M] [--segments 100000] [--reads 100000] [--dir D] [--svg DIR]</c>.
+/// <c>Engine.Bench growth [--sizes 1M,10M,100M] [--segments 100000] [--reads 100000] [--dir D] [--svg DIR]</c>, or <c>growth --from SAVED-OUTPUT --svg DIR</c> to chart an earlier run.
 /// <c>--segments N</c> adds a run at N small segments (10 entries each). 100 M entries take about
 /// 13 GB of disk; each size's store is deleted after its run. Prints one
 /// <c>result workload=W8 ...</c> line per size, with <c>size=</c> the entry count and
@@ -23,6 +23,14 @@ public static class GrowthRunner
 
     public static int Run(string[] args)
     {
+        if (Options.Get(args, "--from") is { } saved)
+        {
+            // Charts the result lines of an earlier run's output instead of measuring again.
+            Result[] results = [.. File.ReadLines(saved).Where(l => l.StartsWith("result ", StringComparison.Ordinal) && l.Contains(" segments=", StringComparison.Ordinal)).Select(l => Result.Parse(l["result ".Length..]))];
+            Console.WriteLine($"# chart: {GrowthChart.Write(Options.Get(args, "--svg") ?? ".", results)}");
+            return 0;
+        }
+
         string sizes = Options.Get(args, "--sizes") ?? "1M,10M,100M";
         int reads = int.Parse(Options.Get(args, "--reads") ?? "100000", CultureInfo.InvariantCulture);
         string root = Options.Get(args, "--dir") ?? Path.Combine(Path.GetTempPath(), "quasar-w8-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
