@@ -42,12 +42,22 @@ internal sealed class CliRun : IDisposable
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/> and <paramref name="environment"/> added to this process's, output redirected.</summary>
     public static CliRun StartProgram(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var info = new ProcessStartInfo(program)
+        // A shell without job control starts a background command with SIGINT ignored, and an
+        // ignored signal stays ignored across exec: run from such a shell, the tool under test would
+        // never see the Ctrl+C these tests send (seen: `nohup bash .ci/run &`). coreutils' env resets
+        // it to the default, then execs the program in its place (same process id).
+        var info = new ProcessStartInfo(OperatingSystem.IsLinux() ? "env" : program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (OperatingSystem.IsLinux())
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(program);
+        }
+
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
