@@ -40,4 +40,39 @@ internal sealed class WriteRefusal
             Volatile.Write(ref last, null);
         }
     }
+
+    /// <summary>
+    /// Runs a store's write that is off the hot path (it takes a delegate): a refusal is recorded,
+    /// a success clears the last one.
+    /// </summary>
+    /// <typeparam name="T">What the write returns.</typeparam>
+    /// <param name="write">The write.</param>
+    /// <returns>What <paramref name="write"/> returned.</returns>
+    public T Write<T>(Func<T> write)
+    {
+        try
+        {
+            T result = write();
+            Accepted();
+            return result;
+        }
+        catch (Exception error) when (Record(error))
+        {
+            throw; // never reached: Record only observes
+        }
+    }
+
+    /// <summary>Runs a store's sync: a refusal is recorded; a success clears nothing, because a sync is not a write.</summary>
+    /// <param name="sync">The sync.</param>
+    public void Sync(Action sync)
+    {
+        try
+        {
+            sync();
+        }
+        catch (Exception error) when (Record(error))
+        {
+            throw; // never reached: Record only observes
+        }
+    }
 }

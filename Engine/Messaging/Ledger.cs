@@ -279,7 +279,7 @@ public sealed class Ledger : IDisposable, IStore
                 return 0;
             }
 
-            long removed = log.Delete(newTail);
+            long removed = refusal.Write(() => log.Delete(newTail));
             cache?.TrimThrough(newTail);
             return removed;
         }
@@ -359,7 +359,7 @@ public sealed class Ledger : IDisposable, IStore
         using CallGate.Scope call = gate.Enter();
         lock (writeLock)
         {
-            log.Sync();
+            refusal.Sync(log.Sync);
         }
     }
 

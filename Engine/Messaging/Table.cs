@@ -195,7 +195,7 @@ public sealed class Table : IDisposable, IStore
         using CallGate.Scope call = gate.Enter();
         lock (sync)
         {
-            log.Sync();
+            refusal.Sync(log.Sync);
         }
     }
 
