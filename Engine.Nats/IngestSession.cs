@@ -1,6 +1,7 @@
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using Quasar.Lifecycle;
 
 namespace Quasar.Nats;
 
@@ -118,7 +119,7 @@ internal sealed class IngestSession
         await Task.WhenAll(writes).ConfigureAwait(false);
         if (batch.Count > 0 && !db.Options.SyncWrites)
         {
-            db.Sync();
+            ((IStore)ledger).Sync(); // this ledger only: the rest of the Db has nothing to do with the ack
         }
 
         Interlocked.Add(ref written, fresh);

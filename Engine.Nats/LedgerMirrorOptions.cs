@@ -11,7 +11,9 @@ public sealed record LedgerMirrorOptions
 
     /// <summary>
     /// The first part of each message id (<c>&lt;prefix&gt;:&lt;sequence&gt;</c>); null takes the
-    /// ledger's prefix. Two mirrors into one stream need different prefixes.
+    /// ledger's prefix. The mirror must be its stream's only publisher: every publish after a
+    /// session's first is conditional on its predecessor being the stream's last message (so a
+    /// lost message cannot be followed by later ones), which another writer would break.
     /// </summary>
     public string? MessageIdPrefix { get; init; }
 

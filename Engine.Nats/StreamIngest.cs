@@ -27,13 +27,19 @@ public sealed class StreamIngest : IAsyncDisposable
 
     /// <summary>Creates an ingest of the stream named in <paramref name="options"/> into <paramref name="ledger"/>, a ledger of <paramref name="db"/>.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
+    /// <exception cref="ArgumentException">An option is invalid (the message names it), or <paramref name="ledger"/> is not a ledger of <paramref name="db"/>.</exception>
     public StreamIngest(Db db, Ledger ledger, NatsConnection connection, StreamIngestOptions options)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(options);
+        if (!ReferenceEquals(ledger.Db, db))
+        {
+            // Acknowledgements wait for the ledger's data to be durable: its own Db decides that.
+            throw new ArgumentException("the ledger belongs to another Db", nameof(ledger));
+        }
+
         options.Validate();
         session = new IngestSession(db, ledger, connection, options);
         loop = new RetryLoop(session.RunAsync, options.RetryDelay, options.Errors);

@@ -52,4 +52,17 @@ public sealed class BridgeOptionsTests
         await mirror.StartAsync();
         await Assert.ThrowsAsync<InvalidOperationException>(() => mirror.StartAsync());
     }
+
+    [Fact]
+    public async Task An_ingest_into_a_ledger_of_another_Db_throws_naming_the_ledger()
+    {
+        using var db = new TestDb();
+        using var other = new TestDb();
+        using Ledger ledger = other.Ledger();
+        await using var connection = new NatsConnection();
+
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() =>
+            new StreamIngest(db.Db, ledger, connection, new StreamIngestOptions { Stream = "S", Durable = "d" }));
+        Assert.Equal("ledger", thrown.ParamName);
+    }
 }
