@@ -37,7 +37,6 @@ public sealed class LedgerMirror : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         session = new MirrorSession(ledger, table, connection, options);
-        MetricTags = NatsMetrics.Tags(ledger.Options.Prefix, options.Name);
         loop = new RetryLoop(session.RunAsync, options.RetryDelay, options.Errors);
     }
 
@@ -50,9 +49,6 @@ public sealed class LedgerMirror : IAsyncDisposable
     /// <summary>Completes when the mirror stops; faults with <see cref="ObjectDisposedException"/> if its ledger or table was closed under it.</summary>
     public Task Completion => loop.Completion;
 
-    /// <summary>The tags of this mirror's measurements.</summary>
-    internal KeyValuePair<string, object?>[] MetricTags { get; }
-
     /// <summary>Starts publishing. A second call throws <see cref="InvalidOperationException"/>.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -62,7 +58,6 @@ public sealed class LedgerMirror : IAsyncDisposable
             throw new InvalidOperationException("The mirror was started already.");
         }
 
-        NatsMetrics.Track(this);
         loop.Start();
         return Task.CompletedTask;
     }
@@ -71,12 +66,8 @@ public sealed class LedgerMirror : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         await loop.StopAsync(cancellationToken).ConfigureAwait(false);
-        NatsMetrics.Untrack(this);
     }
 
     /// <summary>Same as <see cref="StopAsync"/> without a token.</summary>
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
-
-    /// <summary>Entries above the consumer's position, or null while no session runs.</summary>
-    internal long? CurrentLag() => session.CurrentLag();
 }

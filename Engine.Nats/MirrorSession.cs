@@ -15,7 +15,7 @@ namespace Quasar.Nats;
 /// tasks share a bounded channel of publishes in flight: the pump (the only writer and the only
 /// caller of the publisher, so the wire order is the ledger order) and the acknowledger (the only
 /// reader and the only caller of <see cref="Consumer.Mark"/>). Whichever ends first cancels the
-/// other. <see cref="Published"/> and the current consumer are read from other threads.
+/// other. <see cref="Published"/> is read from other threads.
 /// </remarks>
 internal sealed class MirrorSession
 {
@@ -28,7 +28,6 @@ internal sealed class MirrorSession
     private readonly LedgerMirrorOptions options;
     private readonly string idPrefix;
     private readonly KeyValuePair<string, object?>[] tags;
-    private Consumer? current;
     private long published;
 
     public MirrorSession(Ledger ledger, Table table, NatsConnection connection, LedgerMirrorOptions options)
@@ -44,19 +43,6 @@ internal sealed class MirrorSession
     /// <summary>Entries acknowledged by the server so far, over all sessions.</summary>
     public long Published => Interlocked.Read(ref published);
 
-    /// <summary>Entries above the running consumer's position, or null between sessions.</summary>
-    public long? CurrentLag()
-    {
-        try
-        {
-            return Volatile.Read(ref current)?.Lag;
-        }
-        catch (ObjectDisposedException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Runs until <paramref name="stopping"/> is cancelled or an error ends the session (thrown).</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -66,7 +52,6 @@ internal sealed class MirrorSession
             Window = options.Window,
             Batch = Math.Min(options.Window, MaxBatch),
         });
-        Volatile.Write(ref current, consumer);
         try
         {
             JetStreamPublisher publisher = await JetStreamPublisher.StartAsync(connection, stopping).ConfigureAwait(false);
@@ -77,7 +62,6 @@ internal sealed class MirrorSession
         }
         finally
         {
-            Volatile.Write(ref current, null);
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
     }

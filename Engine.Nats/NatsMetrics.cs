@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Quasar.Diagnostics;
 
@@ -9,7 +8,7 @@ namespace Quasar.Nats;
 /// tagged like the consumers' counters: <c>ledger</c> (the ledger's prefix) and <c>consumer</c>
 /// (the mirror's consumer name, or the ingest's durable name).
 /// </summary>
-/// <remarks>Protocol: instruments are thread-safe; the live mirrors sit in a concurrent set read by the gauge's callback.</remarks>
+/// <remarks>Protocol: instruments are thread-safe. A mirror's lag is its consumer's, on the engine's <c>quasar.consumer.lag</c> gauge (tag <c>consumer</c> = the mirror's name).</remarks>
 internal static class NatsMetrics
 {
     /// <summary>Entries the server acknowledged (stored, or held already as a duplicate).</summary>
@@ -24,34 +23,7 @@ internal static class NatsMetrics
     public static readonly Counter<long> Ingested = QuasarMetrics.Meter.CreateCounter<long>(
         "quasar.nats.ingest.written", "{entry}", "JetStream messages written into ledgers.");
 
-    private static readonly ConcurrentDictionary<LedgerMirror, byte> LiveMirrors = new();
-
-    private static readonly ObservableGauge<long> LagGauge = QuasarMetrics.Meter.CreateObservableGauge(
-        "quasar.nats.mirror.lag", ObserveLag, "{entry}", "Ledger entries not yet acknowledged by JetStream, per mirror.");
-
     /// <summary>The tags of one mirror or ingest.</summary>
     public static KeyValuePair<string, object?>[] Tags(string ledger, string consumer) =>
         [new("ledger", ledger), new("consumer", consumer)];
-
-    /// <summary>Adds a started mirror to the lag gauge.</summary>
-    public static void Track(LedgerMirror mirror)
-    {
-        _ = LagGauge;
-        LiveMirrors.TryAdd(mirror, 0);
-    }
-
-    /// <summary>Removes a stopped mirror from the lag gauge.</summary>
-    public static void Untrack(LedgerMirror mirror) => LiveMirrors.TryRemove(mirror, out _);
-
-    private static IEnumerable<Measurement<long>> ObserveLag()
-    {
-        foreach (LedgerMirror mirror in LiveMirrors.Keys)
-        {
-            long? lag = mirror.CurrentLag();
-            if (lag is long value)
-            {
-                yield return new Measurement<long>(value, mirror.MetricTags);
-            }
-        }
-    }
 }

@@ -37,7 +37,7 @@ public sealed class MirrorMetricsTests
     }
 
     [Fact]
-    public async Task The_lag_gauge_shows_the_entries_no_server_acknowledged()
+    public async Task The_mirror_consumers_lag_gauge_shows_the_entries_no_server_acknowledged()
     {
         using var server = NatsServer.StartNew();
         using var db = new TestDb();
@@ -61,7 +61,7 @@ public sealed class MirrorMetricsTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == QuasarMetrics.MeterName && instrument.Name == "quasar.nats.mirror.lag")
+            if (instrument.Meter.Name == QuasarMetrics.MeterName && instrument.Name == "quasar.consumer.lag")
             {
                 l.EnableMeasurementEvents(instrument);
             }
