@@ -24,7 +24,6 @@ public sealed class LedgerMirror : IAsyncDisposable
 {
     private readonly RetryLoop loop;
     private readonly MirrorSession session;
-    private int started;
 
     /// <summary>Creates a mirror of <paramref name="ledger"/> whose consumer keeps its position in <paramref name="table"/>.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -37,7 +36,7 @@ public sealed class LedgerMirror : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         session = new MirrorSession(ledger, table, connection, options);
-        loop = new RetryLoop(session.RunAsync, options.RetryDelay, options.Errors);
+        loop = new RetryLoop("mirror", session.RunAsync, options.RetryDelay, options.Errors);
     }
 
     /// <summary>Entries the server acknowledged since the mirror started (re-sends it reported as duplicates included).</summary>
@@ -53,11 +52,6 @@ public sealed class LedgerMirror : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Interlocked.Exchange(ref started, 1) != 0)
-        {
-            throw new InvalidOperationException("The mirror was started already.");
-        }
-
         loop.Start();
         return Task.CompletedTask;
     }

@@ -14,6 +14,7 @@ namespace Quasar.Nats;
 /// </remarks>
 internal sealed class RetryLoop : IAsyncDisposable
 {
+    private readonly string name;
     private readonly Func<CancellationToken, Task> session;
     private readonly TimeSpan delay;
     private readonly Action<Exception>? errors;
@@ -21,9 +22,10 @@ internal sealed class RetryLoop : IAsyncDisposable
     private Task? loop;
     private long retries;
 
-    /// <summary>Creates the loop; nothing runs before <see cref="Start"/>.</summary>
-    public RetryLoop(Func<CancellationToken, Task> session, TimeSpan delay, Action<Exception>? errors)
+    /// <summary>Creates the loop for the bridge named <paramref name="name"/> ("mirror", "ingest": for messages); nothing runs before <see cref="Start"/>.</summary>
+    public RetryLoop(string name, Func<CancellationToken, Task> session, TimeSpan delay, Action<Exception>? errors)
     {
+        this.name = name;
         this.session = session;
         this.delay = delay;
         this.errors = errors;
@@ -38,11 +40,12 @@ internal sealed class RetryLoop : IAsyncDisposable
     /// <summary>Starts the first session. A second call throws <see cref="InvalidOperationException"/>.</summary>
     public void Start()
     {
-        ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this);
         if (Interlocked.CompareExchange(ref loop, Task.CompletedTask, null) is not null)
         {
-            throw new InvalidOperationException("Already started.");
+            throw new InvalidOperationException($"The {name} was started already.");
         }
+
+        ObjectDisposedException.ThrowIf(stopping.IsCancellationRequested, this);
 
         loop = Task.Run(RunAsync);
     }

@@ -23,7 +23,6 @@ public sealed class StreamIngest : IAsyncDisposable
 {
     private readonly RetryLoop loop;
     private readonly IngestSession session;
-    private int started;
 
     /// <summary>Creates an ingest of the stream named in <paramref name="options"/> into <paramref name="ledger"/>, a ledger of <paramref name="db"/>.</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
@@ -42,7 +41,7 @@ public sealed class StreamIngest : IAsyncDisposable
 
         options.Validate();
         session = new IngestSession(db, ledger, connection, options);
-        loop = new RetryLoop(session.RunAsync, options.RetryDelay, options.Errors);
+        loop = new RetryLoop("ingest", session.RunAsync, options.RetryDelay, options.Errors);
     }
 
     /// <summary>Messages written into the ledger since the ingest started.</summary>
@@ -61,11 +60,6 @@ public sealed class StreamIngest : IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Interlocked.Exchange(ref started, 1) != 0)
-        {
-            throw new InvalidOperationException("The ingest was started already.");
-        }
-
         loop.Start();
         return Task.CompletedTask;
     }
